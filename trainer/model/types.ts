@@ -50,3 +50,22 @@ export interface BertOutput {
   /** With `outputAttentions`: num_hidden_layers entries of (B, heads, L, L). */
   attentions?: tf.Tensor4D[];
 }
+
+/**
+ * What the losses, the distillation step, checkpoints and analysis need of a BERT model
+ * (implemented by trainer/model/bert.ts).
+ */
+export interface BertModel {
+  readonly config: BertConfig;
+  /** Full forward pass. Call inside tf.tidy (or dispose the outputs). */
+  forward(inputs: BertInputs, options: ForwardOptions): BertOutput;
+  /** The embedding output alone (word + position + token type, LayerNorm, dropout when training): (B, L, H). */
+  embed(inputs: BertInputs, training: boolean, dropoutSeed?: number): tf.Tensor3D;
+  /** Every trainable variable, in a fixed order. */
+  readonly trainableVariables: tf.Variable[];
+  /** Every weight under its Hugging Face BertForSequenceClassification name
+   * (`bert.embeddings.word_embeddings.weight`, ..., `classifier.weight`), in the Hugging Face layout
+   * (Linear weights stored as (out, in) when exported: see the checkpoint code for the transposes). */
+  namedWeights(): Map<string, tf.Variable>;
+  dispose(): void;
+}
