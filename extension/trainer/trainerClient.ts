@@ -20,6 +20,8 @@ export interface TrainerClientOptions {
   log: (line: string) => void;
   /** How long a request may go unanswered before the child is killed (ms). */
   requestTimeoutMs?: number;
+  /** Node options of the child (tests run the TypeScript entry through `--import tsx`). */
+  execArgv?: string[];
 }
 
 interface Pending {
@@ -66,6 +68,7 @@ export class TrainerClient {
       // Inside Electron, process.execPath is the editor itself: run it as plain Node.
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: this.options.execArgv ?? [],
       serialization: 'json',
     });
     this.child = child;
