@@ -1,0 +1,144 @@
+// The run store: one folder per run under a runs folder (default `.lrc/runs/` in the workspace).
+// Folders are created whole (a temporary folder renamed into place) and run.json is rewritten
+// atomically, so a reader never sees half a run. Reading a live run whose process has vanished marks
+// it crashed, so that it can be resumed from its last checkpoint.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeJsonAtomic } from '../util/atomicFile';
+import { describeZodError, UserError } from '../server';
+import { ownerIsGone } from './liveness';
+import { runPaths } from './runFolder';
+import { LIVE_STATUSES, RUN_FORMAT_VERSION, RunRecordSchema, type RunKind, type RunRecord } from './runRecord';
+
+export interface NewRun {
+  kind: RunKind;
+  name?: string;
+  preset?: string;
+  config: Record<string, unknown>;
+  totalSteps?: number;
+  teacher?: RunRecord['teacher'];
+  pairedRunId?: string;
+}
+
+/** A run folder that could not be read, with the reason: listed, never hidden. */
+export interface BrokenRun {
+  id: string;
+  dir: string;
+  error: string;
+}
+
+export function newRunId(kind: RunKind, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${kind}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Creates a run folder with its run.json, metrics.jsonl and subfolders, all at once. */
+export function createRun(runsDir: string, spec: NewRun, now = new Date()): RunRecord {
+  mkdirSync(runsDir, { recursive: true });
+  const id = newRunId(spec.kind, now);
+  const record: RunRecord = RunRecordSchema.parse({
+    formatVersion: RUN_FORMAT_VERSION,
+    id,
+    name: spec.name ?? `${spec.kind}${spec.preset ? ` (${spec.preset})` : ''}`,
+    kind: spec.kind,
+    preset: spec.preset,
+    status: 'queued',
+    createdAt: now.toISOString(),
+    teacher: spec.teacher,
+    pairedRunId: spec.pairedRunId,
+    progress: { step: 0, totalSteps: spec.totalSteps ?? 0, epoch: 0, stage: 1 },
+    config: spec.config,
+  });
+  const tmp = join(runsDir, `.${id}.creating`);
+  const p = runPaths(tmp);
+  try {
+    for (const d of [p.dir, p.checkpoints, p.analysis]) mkdirSync(d, { recursive: true });
+    writeJsonAtomic(p.record, record);
+    writeJsonAtomic(join(p.dir, 'config.json'), spec.config);
+    renameSync(tmp, join(runsDir, id));
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return record;
+}
+
+/** Reads and validates a run.json. Throws a UserError that names the file. */
+export function readRunRecord(dir: string): RunRecord {
+  const file = runPaths(dir).record;
+  if (!existsSync(file)) throw new UserError(`${file} does not exist: not a run folder`, file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file} is not valid JSON: ${(e as Error).message}`, file);
+  }
+  const parsed = RunRecordSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(`${file} is not a valid run record: ${describeZodError(parsed.error)}`, file);
+  return parsed.data;
+}
+
+/** Reads a run, marking it crashed first when it claims to be live but its process is gone. */
+export function readRun(dir: string, now = Date.now()): RunRecord {
+  const record = readRunRecord(dir);
+  if (LIVE_STATUSES.includes(record.status) && ownerIsGone(record, now)) {
+    const crashed: RunRecord = {
+      ...record,
+      status: 'crashed',
+      endedAt: new Date(now).toISOString(),
+      error: { message: `the trainer process (pid ${record.owner?.pid ?? '?'}) vanished while the run was ${record.status}; resume it from its last checkpoint` },
+    };
+    writeJsonAtomic(runPaths(dir).record, crashed);
+    return crashed;
+  }
+  return record;
+}
+
+/** Every run under `runsDir`, newest first, and the folders that could not be read. */
+export function listRuns(runsDir: string): { runs: RunRecord[]; broken: BrokenRun[] } {
+  const runs: RunRecord[] = [];
+  const broken: BrokenRun[] = [];
+  if (!existsSync(runsDir)) return { runs, broken };
+  for (const entry of readdirSync(runsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const dir = join(runsDir, entry.name);
+    try {
+      runs.push(readRun(dir));
+    } catch (e) {
+      broken.push({ id: entry.name, dir, error: (e as Error).message });
+    }
+  }
+  runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  return { runs, broken };
+}
+
+/** Read-modify-write of run.json, atomically. */
+export function updateRun(dir: string, change: (r: RunRecord) => RunRecord): RunRecord {
+  const next = RunRecordSchema.parse(change(readRunRecord(dir)));
+  writeJsonAtomic(runPaths(dir).record, next);
+  return next;
+}
+
+/** Marks this process as the owner of a run, with a fresh heartbeat. */
+export function claimRun(dir: string, status: 'running' | 'paused' = 'running', now = new Date()): RunRecord {
+  return updateRun(dir, (r) => ({
+    ...r,
+    status,
+    startedAt: r.startedAt ?? now.toISOString(),
+    endedAt: undefined,
+    error: undefined,
+    owner: { pid: process.pid, hostname: hostname(), heartbeatAt: now.toISOString() },
+  }));
+}
+
+/** Finds a run folder by id or unique id prefix. */
+export function findRunDir(runsDir: string, idOrPrefix: string): string {
+  const exact = join(runsDir, idOrPrefix);
+  if (existsSync(runPaths(exact).record)) return exact;
+  const matches = existsSync(runsDir) ? readdirSync(runsDir).filter((n) => !n.startsWith('.') && n.startsWith(idOrPrefix)) : [];
+  if (matches.length === 1) return join(runsDir, matches[0]);
+  if (matches.length === 0) throw new UserError(`no run '${idOrPrefix}' in ${runsDir}`, 'run');
+  throw new UserError(`'${idOrPrefix}' matches ${matches.length} runs in ${runsDir}: ${matches.join(', ')}`, 'run');
+}
