@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { HelloRequest, type HelloResult } from '../../trainer/protocol';
 import type { TrainerInfo } from '../../webview/dashboard/protocol';
+import { backendSetting } from '../settings';
 import { Disposable } from '../util/disposable';
 import { TrainerClient } from './trainerClient';
 
@@ -46,10 +47,10 @@ export class TrainerService extends Disposable {
     }
     if (!this.ready) {
       this.update({ status: 'starting' });
-      const backend = vscode.workspace.getConfiguration('lrcDistill').get<string>('backend', 'auto');
+      const backend = backendSetting();
       this.client.start();
       this.ready = this.client
-        .request(HelloRequest, backend === 'auto' ? {} : { backend: backend as 'tensorflow' | 'wasm' | 'cpu' }, 120_000)
+        .request(HelloRequest, backend === 'auto' ? {} : { backend }, 120_000)
         .then((hello) => {
           const rejected = hello.backend.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
           this.output.info(`trainer ready: pid ${hello.pid}, backend ${hello.backend.backend} (${hello.backend.package}) on ${hello.backend.device}${rejected ? `; not used: ${rejected}` : ''}`);
