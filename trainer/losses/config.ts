@@ -1,0 +1,33 @@
+// The loss settings of a distillation run, with the defaults of docs/lrc-bert.md.
+import { DEFAULT_ANGULAR_EPS } from './angularDistance';
+import type { NegativeSelection } from './cosNce';
+import type { IntermediateLossKind } from './intermediate';
+import type { LayerMappingSpec } from './layerMapping';
+import type { VectorizeMode } from './vectorize';
+
+export interface LossConfig {
+  /** L_mid: 'cosnce' (LRC-BERT) or 'mse' (the baseline, TinyBERT's hidden loss). */
+  intermediate: IntermediateLossKind;
+  /** Student layer i -> teacher layer phi(i): 'uniform' (i * N / M) or an explicit list of M teacher layers. */
+  layerMapping: LayerMappingSpec;
+  /** vec(H): 'flatten' (L x d' with padding rows zeroed), 'cls' or 'mean'. */
+  vectorize: VectorizeMode;
+  /** COS-NCE negatives: 'all' other samples of the batch (K = B - 1) or only those with a 'differentLabel'. */
+  negatives: NegativeSelection;
+  /** eps of the smoothed norms of the angular distance. */
+  angularEps: number;
+  /** Multiply L_soft by T^2 (classification only). */
+  softTimesTSquared: boolean;
+  /** Standard deviation of the projections' normal initialisation. */
+  projectionInitStd: number;
+}
+
+export const DEFAULT_LOSS_CONFIG: Readonly<LossConfig> = {
+  intermediate: 'cosnce',
+  layerMapping: 'uniform',
+  vectorize: 'flatten',
+  negatives: 'all',
+  angularEps: DEFAULT_ANGULAR_EPS,
+  softTimesTSquared: true,
+  projectionInitStd: 0.02,
+};
