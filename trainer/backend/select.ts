@@ -1,0 +1,116 @@
+// Chooses the TensorFlow.js backend when the trainer starts. Preference order: the native TensorFlow
+// binding with CUDA (@tensorflow/tfjs-node-gpu), the native binding for the CPU (@tensorflow/tfjs-node),
+// WebAssembly (@tensorflow/tfjs-backend-wasm, with the training kernels it lacks), plain JS ('cpu').
+// The native packages are optional: they are loaded with `require` so that esbuild leaves them
+// external, and a failure to load is recorded in the report instead of stopping the trainer.
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { cpuDescription, wasmDeviceDescription } from './device';
+import { registerWasmTrainingKernels } from './wasm-kernels';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendChoiceOptions {
+  /** Use this backend or fail (no fallback). Default: the best that loads. */
+  force?: BackendName;
+  /** Folder of the tfjs-backend-wasm .wasm binaries. Default: the installed package's dist folder
+   * (the trainer bundle passes its own folder, where the build copies them). */
+  wasmDir?: string;
+}
+
+export interface BackendReport {
+  /** The TensorFlow.js backend in use: 'tensorflow', 'wasm' or 'cpu'. */
+  backend: BackendName;
+  /** The npm package that provides it. */
+  package: string;
+  version: string;
+  /** CPU model and cores, WASM SIMD and threads, or the native binding's device. */
+  device: string;
+  /** Better backends that were tried, with their load error. */
+  rejected: { name: string; reason: string }[];
+}
+
+interface Candidate {
+  backend: BackendName;
+  package: string;
+  /** Loads the package and makes its backend current; returns the version and device, or throws. */
+  load(options: BackendChoiceOptions): Promise<{ version: string; device: string }>;
+}
+
+const candidates: Candidate[] = [
+  {
+    backend: 'tensorflow',
+    package: '@tensorflow/tfjs-node-gpu',
+    load: () => loadNative(() => require('@tensorflow/tfjs-node-gpu'), 'tfjs-node-gpu', 'TensorFlow C library with CUDA'),
+  },
+  {
+    backend: 'tensorflow',
+    package: '@tensorflow/tfjs-node',
+    load: () => loadNative(() => require('@tensorflow/tfjs-node'), 'tfjs-node', 'TensorFlow C library'),
+  },
+  {
+    backend: 'wasm',
+    package: '@tensorflow/tfjs-backend-wasm',
+    load: async ({ wasmDir }) => {
+      setWasmPaths(withSlash(wasmDir ?? defaultWasmDir()));
+      registerWasmTrainingKernels();
+      await activate('wasm');
+      return { version: version_wasm, device: wasmDeviceDescription(getThreadsCount()) };
+    },
+  },
+  {
+    backend: 'cpu',
+    package: '@tensorflow/tfjs-backend-cpu',
+    load: async () => {
+      await activate('cpu');
+      return { version: tf.version['tfjs-backend-cpu'] ?? tf.version_core, device: `${cpuDescription()}; plain JavaScript, 1 thread` };
+    },
+  },
+];
+
+export async function selectBackend(options: BackendChoiceOptions = {}): Promise<BackendReport> {
+  const { force } = options;
+  if (force !== undefined && !candidates.some((c) => c.backend === force)) {
+    throw new Error(`unknown backend '${String(force)}': expected one of tensorflow, wasm, cpu`);
+  }
+  const rejected: BackendReport['rejected'] = [];
+  for (const candidate of candidates) {
+    if (force && candidate.backend !== force) continue;
+    try {
+      const { version, device } = await candidate.load(options);
+      return { backend: candidate.backend, package: candidate.package, version, device, rejected };
+    } catch (err) {
+      rejected.push({ name: candidate.package, reason: messageOf(err) });
+    }
+  }
+  const reasons = rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
+  throw new Error(`no TensorFlow.js backend could be started${force ? ` (forced '${force}')` : ''}: ${reasons}`);
+}
+
+/** The dist folder of the installed @tensorflow/tfjs-backend-wasm, which holds its .wasm binaries. */
+export function defaultWasmDir(): string {
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+}
+
+async function loadNative(requirePackage: () => unknown, versionKey: string, library: string) {
+  const mod = requirePackage() as { version?: Record<string, string> };
+  await activate('tensorflow');
+  return { version: mod.version?.[versionKey] ?? 'unknown', device: `${library}; ${cpuDescription()}` };
+}
+
+async function activate(name: BackendName): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tf.setBackend('${name}') failed to initialise the backend`);
+  await tf.ready();
+}
+
+function withSlash(dir: string): string {
+  return dir.endsWith(path.sep) || dir.endsWith('/') ? dir : dir + path.sep;
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message.split('\n')[0];
+  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  return String(err);
+}
