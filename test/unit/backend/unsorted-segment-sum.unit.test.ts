@@ -43,7 +43,7 @@ test('UnsortedSegmentSum on WASM: 2-D segment ids (a prefix of x shape) as Tenso
     if (ids[i] < 0 || ids[i] >= 5) continue;
     for (let j = 0; j < 5; j++) expected[ids[i] * 5 + j] += x[i * 5 + j];
   }
-  const out = await onBackend('wasm', () => tf.unsortedSegmentSum(tf.tensor3d(x, [3, 4, 5]), tf.tensor(ids, [3, 4], 'int32') as tf.Tensor1D, 5));
+  const out = await onBackend('wasm', () => tf.unsortedSegmentSum(tf.tensor(x, [3, 4, 5]), tf.tensor(ids, [3, 4], 'int32') as tf.Tensor1D, 5));
   assert.deepEqual(out.shape, [5, 5]);
   assert.ok(maxAbsDiff(out.values, expected) < 1e-5);
 });
