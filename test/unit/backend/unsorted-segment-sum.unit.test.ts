@@ -43,7 +43,10 @@ test('UnsortedSegmentSum on WASM: 2-D segment ids (a prefix of x shape) as Tenso
     if (ids[i] < 0 || ids[i] >= 5) continue;
     for (let j = 0; j < 5; j++) expected[ids[i] * 5 + j] += x[i * 5 + j];
   }
-  const out = await onBackend('wasm', () => tf.unsortedSegmentSum(tf.tensor(x, [3, 4, 5]), tf.tensor(ids, [3, 4], 'int32') as tf.Tensor1D, 5));
+  const out = await onBackend('wasm', () => {
+    const segmentIds: tf.Tensor = tf.tensor(ids, [3, 4], 'int32'); // the op's type says 1-D; TF allows any prefix
+    return tf.unsortedSegmentSum(tf.tensor(x, [3, 4, 5]), segmentIds as tf.Tensor1D, 5);
+  });
   assert.deepEqual(out.shape, [5, 5]);
   assert.ok(maxAbsDiff(out.values, expected) < 1e-5);
 });
@@ -51,7 +54,7 @@ test('UnsortedSegmentSum on WASM: 2-D segment ids (a prefix of x shape) as Tenso
 test('UnsortedSegmentSum on WASM refuses segment ids whose shape is not a prefix of x', async () => {
   await useBackend('wasm');
   assert.throws(
-    () => tf.unsortedSegmentSum(tf.zeros([4, 3]), tf.tensor(new Int32Array(3), [3], 'int32') as tf.Tensor1D, 2),
+    () => tf.unsortedSegmentSum(tf.zeros([4, 3]), tf.tensor1d(new Int32Array(3), 'int32'), 2),
     /shape of segmentIds \[3\] must be a prefix of the shape of x \[4,3\]/,
   );
 });
