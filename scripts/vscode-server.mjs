@@ -17,6 +17,19 @@ import { CHROMIUM_PATH, codeServerPaths, provisionVscode } from './provision-vsc
 
 const HOST = '127.0.0.1';
 
+// User settings of a test run: no network look-ups, no welcome pages or tips over the workbench.
+export const QUIET_SETTINGS = {
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'chat.commandCenter.enabled': false,
+};
+
 /** A TCP port on loopback that nothing listens on right now. */
 export function findFreePort() {
   return new Promise((resolve, reject) => {
@@ -95,19 +108,23 @@ function killQuietly(pid, signal) {
  *   workspace       folder to open by default (optional; the URL can name another)
  *   workspaceTrust  false (default): --disable-workspace-trust; true: VS Code asks as it normally does
  *   env             extra environment for code-server and so for the extension host and its children
+ *   settings        user settings, over QUIET_SETTINGS
  *   provision       true (default): run provisionVscode() first
  *   startTimeoutMs  how long to wait for /healthz (default 60 s)
  *   keepState       true: leave the temporary folders for inspection (their path is in .stateDir)
- * Returns { port, origin, stateDir, pid, workbenchUrl({ folder, payload }), output(), stop() }.
+ * Returns { port, origin, stateDir, pid, exited, workbenchUrl({ folder, payload }), remoteUri(path), output(),
+ *   stop({ graceMs }) }.
  */
 export async function startCodeServer(opts = {}) {
-  const { workspace, workspaceTrust = false, env = {}, provision = true, startTimeoutMs = 60000, keepState = false } = opts;
+  const { workspace, workspaceTrust = false, env = {}, settings = {}, provision = true, startTimeoutMs = 60000, keepState = false } = opts;
   if (provision) await provisionVscode();
   const { entry } = codeServerPaths();
   const port = await findFreePort();
   const stateDir = mkdtempSync(join(tmpdir(), 'lrc-code-server-'));
   const dirs = Object.fromEntries(['user', 'extensions', 'xdg-data', 'xdg-config', 'xdg-cache'].map((d) => [d, join(stateDir, d)]));
   for (const d of Object.values(dirs)) mkdirSync(d);
+  mkdirSync(join(dirs.user, 'User'));
+  writeFileSync(join(dirs.user, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
   const config = join(stateDir, 'config.yaml');
   writeFileSync(config, `bind-addr: ${HOST}:${port}\nauth: none\ncert: false\n`);
   const args = [entry, '--config', config, '--bind-addr', `${HOST}:${port}`, '--auth', 'none',
@@ -119,7 +136,11 @@ export async function startCodeServer(opts = {}) {
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: childEnv({ XDG_DATA_HOME: dirs['xdg-data'], XDG_CONFIG_HOME: dirs['xdg-config'], XDG_CACHE_HOME: dirs['xdg-cache'], ...env }),
+    env: childEnv({
+      XDG_DATA_HOME: dirs['xdg-data'], XDG_CONFIG_HOME: dirs['xdg-config'], XDG_CACHE_HOME: dirs['xdg-cache'],
+      EXTENSIONS_GALLERY: '{}', // no marketplace: nothing to look up on a network that tests must not need
+      ...env,
+    }),
   });
   let output = '';
   const keep = (chunk) => { output = (output + chunk).slice(-200_000); };
@@ -132,25 +153,39 @@ export async function startCodeServer(opts = {}) {
   child.on('error', (err) => { keep(`\nspawn error: ${err.message}\n`); });
 
   const origin = `http://${HOST}:${port}`;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    // Collect the whole tree first: a child that started its own session (a terminal) leaves the
-    // group, and once code-server is gone its children are re-parented and can no longer be found.
-    const tree = child.pid ? [child.pid, ...descendantPids(child.pid)] : [];
-    if (child.pid) killQuietly(-child.pid, 'SIGTERM');
-    for (const pid of tree) killQuietly(pid, 'SIGTERM');
-    const gone = () => tree.every((pid) => !isAlive(pid));
-    try {
-      await waitFor(gone, { timeoutMs: 5000, intervalMs: 100, describe: () => 'code-server to stop' });
-    } catch {
-      if (child.pid) killQuietly(-child.pid, 'SIGKILL');
-      for (const pid of tree) killQuietly(pid, 'SIGKILL');
-      await waitFor(gone, { timeoutMs: 5000, intervalMs: 100, describe: () => `processes ${tree.filter(isAlive).join(' ')} to die` });
-    }
-    if (exited === null && child.pid) await Promise.race([exitPromise, sleep(2000)]);
-    if (!keepState) rmSync(stateDir, { recursive: true, force: true, maxRetries: 3 });
+  let stopping;
+  // graceMs > 0: first ask code-server alone to stop (SIGTERM to its main process, which shuts its own
+  // children down) and report which processes were still running after graceMs; then, in any case,
+  // end the whole process group. Resolves with { survivors: pids alive after the grace period }.
+  const stop = ({ graceMs = 0 } = {}) => {
+    stopping ??= (async () => {
+      // Collect the whole tree first: a child that started its own session (a terminal) leaves the
+      // group, and once code-server is gone its children are re-parented and can no longer be found.
+      const tree = child.pid ? [child.pid, ...descendantPids(child.pid)] : [];
+      const gone = () => tree.every((pid) => !isAlive(pid));
+      let survivors = [];
+      if (graceMs > 0 && child.pid) {
+        killQuietly(child.pid, 'SIGTERM');
+        try {
+          await waitFor(gone, { timeoutMs: graceMs, intervalMs: 100, describe: () => 'code-server to stop' });
+        } catch {
+          survivors = tree.filter(isAlive);
+        }
+      }
+      if (child.pid) killQuietly(-child.pid, 'SIGTERM');
+      for (const pid of tree) killQuietly(pid, 'SIGTERM');
+      try {
+        await waitFor(gone, { timeoutMs: 5000, intervalMs: 100, describe: () => 'code-server to stop' });
+      } catch {
+        if (child.pid) killQuietly(-child.pid, 'SIGKILL');
+        for (const pid of tree) killQuietly(pid, 'SIGKILL');
+        await waitFor(gone, { timeoutMs: 5000, intervalMs: 100, describe: () => `processes ${tree.filter(isAlive).join(' ')} to die` });
+      }
+      if (exited === null && child.pid) await Promise.race([exitPromise, sleep(2000)]);
+      if (!keepState) rmSync(stateDir, { recursive: true, force: true, maxRetries: 3 });
+      return { survivors };
+    })();
+    return stopping;
   };
 
   try {
@@ -176,6 +211,8 @@ export async function startCodeServer(opts = {}) {
     pid: child.pid,
     output: () => output,
     stop,
+    /** Resolves with { code, signal } when code-server's main process exits. */
+    exited: exitPromise.then(() => exited),
     /** The workbench URL opening `folder`, with an optional automation payload ([key, value] pairs). */
     workbenchUrl({ folder, payload } = {}) {
       const q = new URLSearchParams();
