@@ -1,0 +1,48 @@
+// What a person does in the VS Code workbench, as Playwright steps: open it, run a command from the
+// palette, open a view container, reach into a webview. Each step waits on what the UI shows, never on
+// a fixed delay.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+
+/** Saves a screenshot of the whole page as test-results/screenshots/<name>.png; returns its path. */
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Loads the workbench and waits until it is drawn. */
+export async function openWorkbench(page, url) {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+}
+
+/** F1, type the command's title ("LRC: Open Dashboard"), wait for it in the list, Enter. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The activity-bar entry whose label starts with `label`. */
+export function activityBarItem(page, label) {
+  return page.locator(`.part.activitybar a.action-label[aria-label^="${label}"]`).first();
+}
+
+/** The content of the webview in the editor tab titled `tabTitle`: two iframes deep. */
+export async function webviewContent(page, tabTitle) {
+  await page.locator('.tabs-container .tab', { hasText: tabTitle }).first().waitFor({ timeout: 30_000 });
+  // Only the active editor's webview is visible; hidden ones stay in the DOM.
+  const outer = page.locator('iframe.webview.ready:visible').last();
+  await outer.waitFor({ timeout: 30_000 });
+  return outer.contentFrame().locator('iframe#active-frame').contentFrame();
+}
