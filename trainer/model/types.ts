@@ -15,6 +15,8 @@ export interface BertConfig {
   hidden_dropout_prob: number;
   attention_probs_dropout_prob: number;
   initializer_range: number;
+  /** Dropout before the classifier; null (Hugging Face's default) means hidden_dropout_prob. */
+  classifier_dropout?: number | null;
   hidden_act: 'gelu';
   /** 1 = regression (e.g. STS-B), >= 2 = classification. */
   num_labels: number;
