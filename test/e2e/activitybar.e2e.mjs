@@ -14,6 +14,12 @@ export const tests = [
       await sidebar.locator('.title-label h2', { hasText: 'LRC Distill' }).waitFor();
       const welcome = sidebar.locator('.welcome-view-content', { hasText: 'No distillation runs' });
       await welcome.waitFor();
+      // The welcome text shows while the extension still activates, too: wait until the view has
+      // loaded (its progress bar done, no progress badge on the icon) before calling it empty.
+      await sidebar.locator('.monaco-progress-container.done').first().waitFor({ state: 'attached', timeout: 60_000 });
+      await page.locator('.part.activitybar li.action-item', { has: page.locator('a.action-label[aria-label^="LRC Distill"]') })
+        .locator('.badge.progress-badge').waitFor({ state: 'detached', timeout: 60_000 });
+      await welcome.waitFor();
       const buttons = await welcome.locator('.monaco-button').allInnerTexts();
       assert.deepEqual(buttons.map((b) => b.trim()), ['Open Dashboard', 'Show Trainer Backend']);
       assert.equal(await sidebar.locator('.monaco-list[aria-label="Runs"] .monaco-list-row').count(), 0, 'the Runs tree has rows');

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { provisionVscode } from '../../scripts/provision-vscode.mjs';
 import { descendantPids, isAlive, launchBrowser, startCodeServer } from '../../scripts/vscode-server.mjs';
-import { openWorkbench, screenshot } from './workbench.mjs';
+import { openWorkbench, screenshot, screenshotDir } from './workbench.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -70,6 +70,7 @@ async function main() {
     finish();
   }
   const tests = await loadTests();
+  rmSync(screenshotDir, { recursive: true, force: true }); // only this run's pictures, failures included
   try {
     await provisionVscode();
   } catch (e) {
