@@ -17,11 +17,15 @@ function render(info: TrainerInfo): void {
   backend.textContent = info.backend ? `Backend: ${info.backend}${info.device ? ` on ${info.device}` : ''}` : 'Backend: not chosen yet';
   const detail = document.createElement('p');
   detail.textContent = info.detail ?? '';
-  const start = button('Start trainer', () => host.post(StartTrainerNotification.create({})));
-  start.id = 'start-trainer';
+  detail.className = 'muted';
   const heading = document.createElement('h1');
   heading.textContent = 'LRC Distill: run dashboard';
-  root.replaceChildren(heading, divider(), status, backend, detail, start);
+  root.replaceChildren(heading, divider(), status, backend, detail);
+  if (info.status === 'not started' || info.status === 'failed') {
+    const start = button(info.status === 'failed' ? 'Try again' : 'Start trainer', () => host.post(StartTrainerNotification.create({})));
+    start.id = 'start-trainer';
+    root.append(start);
+  }
 }
 
 host.onMessage((msg) => {

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
-import { tmpdir, hostname } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { tempDir } from '../helpers/tempDir';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { claimRun, createRun, findRunDir, listRuns, readRun, updateRun } from '../../../trainer/runs/runStore';
 import { appendMetrics, readMetrics } from '../../../trainer/runs/metricsLog';
 import { runPaths } from '../../../trainer/runs/runFolder';
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'lrc-runs-'));
+const fresh = () => tempDir('lrc-runs-');
 
 test('a created run has its folder layout and a queued record', () => {
   const runsDir = fresh();
