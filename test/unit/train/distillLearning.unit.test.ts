@@ -30,7 +30,9 @@ before(async () => {
 });
 
 function accuracy(model: BertModel): number {
-  const predictions = tf.tidy(() => tf.argMax(model.forward(evalSet.inputs, { training: false }).logits, 1).dataSync());
+  const argMax = tf.tidy(() => tf.argMax(model.forward(evalSet.inputs, { training: false }).logits, 1)); // (B)
+  const predictions = Array.from(argMax.dataSync());
+  argMax.dispose();
   const labels = evalSet.labels.dataSync();
   return predictions.reduce((n, p, i) => n + (p === labels[i] ? 1 : 0), 0) / labels.length;
 }

@@ -117,3 +117,19 @@ test("the 'mse' baseline runs the same step with L_mid swapped", () => {
   assert.equal(r.clean.distance, undefined);
   assert.ok(r.clean.mid! > 0 && r.perturbed!.mid! > 0);
 });
+
+test('createDistillation checks the models and settings against each other', () => {
+  const teacher = new Bert(tinyConfig(2, 32), { seed: 100, trainable: false });
+  const student = new Bert(tinyConfig(1, 16), { seed: 1 });
+  const three = new Bert(tinyConfig(1, 16, { num_labels: 3 }), { seed: 1 });
+  const settings = (loss: Partial<LossConfig>): DistillationSettings => ({
+    loss: { ...DEFAULT_LOSS_CONFIG, ...loss }, optim: DEFAULT_OPTIM_CONFIG, stages: DEFAULT_STAGE_CONFIG, totalSteps: 10, seed: 1,
+  });
+  assert.throws(() => createDistillation(teacher, student, settings({ layerMapping: [3] })), /layer mapping \[3\] names teacher layer 3 but the teacher has 2/);
+  assert.throws(() => createDistillation(teacher, three, settings({})), /teacher has num_labels 2 but the student has 3/);
+  const d = createDistillation(teacher, student, settings({ layerMapping: [1] }));
+  assert.deepEqual(d.mapping, [{ student: 1, teacher: 1 }]);
+  assert.deepEqual(d.projections.weights[0].shape, [16, 32]);
+  disposeDistillation(d);
+  for (const m of [teacher, student, three]) m.dispose();
+});
