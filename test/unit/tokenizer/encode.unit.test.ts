@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { UNCASED_SETTINGS } from '../../../trainer/tokenizer/bertPreTokenize';
 import { encodeIds, longestFirstLengths, padBatch } from '../../../trainer/tokenizer/encode';
+import { encodeTexts } from '../../../trainer/tokenizer/encodeTexts';
 import { loadTokenizersLibrary } from '../../../trainer/tokenizer/libraryTokenizer';
+import { TypeScriptBertTokenizer } from '../../../trainer/tokenizer/typescriptTokenizer';
+import { Vocabulary } from '../../../trainer/tokenizer/vocabulary';
+import { DEFAULT_WORDPIECE } from '../../../trainer/tokenizer/wordPiece';
 import { SeededRandom } from '../../../trainer/util/random';
 import { SMALL_VOCAB } from './smallVocab';
 
@@ -82,4 +87,14 @@ test("truncation and layout equal the library's own (bertProcessing + LongestFir
     assert.deepEqual(ours.inputIds, theirs.getIds(), `lengths ${la}, ${lb} at maxLength ${maxLength}`);
     assert.deepEqual(ours.tokenTypeIds, theirs.getTypeIds(), `lengths ${la}, ${lb} at maxLength ${maxLength}`);
   }
+});
+
+test('encodeTexts: raw sentence pairs to one padded batch (small vocab ids by hand)', async () => {
+  const tok = new TypeScriptBertTokenizer({ vocab: new Vocabulary(SMALL_VOCAB, 'small'), normalizer: UNCASED_SETTINGS, wordPiece: DEFAULT_WORDPIECE, source: 'small' });
+  const batch = await encodeTexts(tok, ['Hello!', 'unaffable world'], ['world', 'hello'], { maxLength: 6 });
+  assert.deepEqual([batch.batchSize, batch.seqLength], [2, 6]);
+  // [CLS] hello ! [SEP] world [SEP] ; [CLS] una ##ff [SEP] hello [SEP] (4 + 1 pieces, budget 3: 2 + 1)
+  assert.deepEqual(Array.from(batch.inputIds), [2, 5, 8, 3, 6, 3, 2, 9, 10, 3, 5, 3]);
+  assert.deepEqual(batch.truncated, [false, true]);
+  await assert.rejects(encodeTexts(tok, ['a'], ['b', 'c'], { maxLength: 8 }), /1 texts but 2 second texts/);
 });
