@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
+import { readGlueSplit } from '../../../trainer/data/glueReader';
 import { sharedDataFile, sharedDataSkipMessage } from '../../../trainer/data/sharedData';
 import { encodeIds } from '../../../trainer/tokenizer/encode';
 import { LibraryBertTokenizer, loadTokenizersLibrary } from '../../../trainer/tokenizer/libraryTokenizer';
@@ -88,4 +89,24 @@ test("our [CLS]/[SEP] layout, token types and truncation match the library's own
       assert.deepEqual(ours.tokenTypeIds, theirs.getTypeIds(), `pair ${i} at maxLength ${maxLength}`);
     }
   }
+});
+
+test('library and TypeScript give identical ids on every GLUE dev sentence at hand', { skip: skipLibrary }, async () => {
+  const glue = resolve(vocabPath!, '..', '..', 'glue');
+  const texts: string[] = [];
+  for (const [task, split] of [['CoLA', 'dev'], ['SST-2', 'dev'], ['MRPC', 'dev'], ['STS-B', 'dev'], ['RTE', 'dev']]) {
+    try {
+      const d = readGlueSplit(glue, task, split);
+      for (const e of d.examples) texts.push(e.text, ...(e.textPair === undefined ? [] : [e.textPair]));
+    } catch {
+      // a task that is not in the shared data is simply not compared
+    }
+  }
+  if (texts.length === 0) return;
+  const library = await loadTokenizer(resolve(jsonPath!, '..'));
+  const ts = new TypeScriptBertTokenizer(specFromVocabTxt(vocabPath!));
+  const a = await library.tokenizeBatch(texts);
+  const b = await ts.tokenizeBatch(texts);
+  const differ = texts.filter((_, i) => a[i].join() !== b[i].join());
+  assert.deepEqual(differ, [], `${differ.length} of ${texts.length} sentences differ`);
 });
