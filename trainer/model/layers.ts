@@ -27,8 +27,9 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): 
   return tf.tidy(() => {
     const random = new SeededRandom(seed);
     const scale = 1 / (1 - rate);
+    const dropBelow = rate * 4294967296; // P(uint32 < dropBelow) = rate
     const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = random.next() < rate ? 0 : scale;
+    for (let i = 0; i < mask.length; i++) mask[i] = random.nextUint32() < dropBelow ? 0 : scale;
     return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
   });
 }
