@@ -9,7 +9,7 @@ import type { BertConfig, BertModel } from '../model/types';
 import type { BertNormalizerSettings } from '../tokenizer/bertPreTokenize';
 import { specFromTokenizerJson, specFromVocabTxt } from '../tokenizer/loadTokenizer';
 import type { Vocabulary } from '../tokenizer/vocabulary';
-import { writeFileAtomic, writeFolderAtomic } from './atomicWrite';
+import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
 import { assignHfArrays, hfWeightProblems, modelToHfArrays, normalizeHfName } from './hfWeights';
 import { readSafetensors, serializeSafetensors, type LoadedTensor, type TensorToWrite, type WritableDtype } from './safetensors';
 

@@ -4,4 +4,3 @@ export { readHfFolder, loadHfModel, writeHfFolder, hfConfigJson, type HfFolderCo
 export { expectedHfShapes, hfWeightProblems, modelToHfArrays, assignHfArrays } from './hfWeights';
 export { writeNamedTensorsState, readNamedTensorsState, variablesToArrays, assignArraysToVariables } from './namedState';
 export { writeTrainingCheckpoint, readTrainingCheckpoint, type TrainingCheckpoint } from './trainingCheckpoint';
-export { writeFileAtomic, writeFolderAtomic } from './atomicWrite';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic, writeFolderAtomic } from './atomicWrite';
+import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
 import { readSafetensors, serializeSafetensors, type LoadedTensor, type NamedArray, type TensorToWrite } from './safetensors';
 
 export const TENSORS_FILE = 'tensors.safetensors';

@@ -13,7 +13,7 @@
  * (an I64 value outside the int32 range is an error). Other dtypes (U16, U32, U64, F8_*) are refused.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../util/atomicFile';
 import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from './halfFloat';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
