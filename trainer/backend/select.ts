@@ -3,6 +3,7 @@
 // WebAssembly (@tensorflow/tfjs-backend-wasm, with the training kernels it lacks), plain JS ('cpu').
 // The native packages are optional: they are loaded with `require` so that esbuild leaves them
 // external, and a failure to load is recorded in the report instead of stopping the trainer.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
@@ -31,6 +32,9 @@ export interface BackendReport {
   rejected: { name: string; reason: string }[];
 }
 
+/** The binaries tfjs-backend-wasm picks from (plain and SIMD; the threaded one is for browsers). */
+const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+
 interface Candidate {
   backend: BackendName;
   package: string;
@@ -53,7 +57,10 @@ const candidates: Candidate[] = [
     backend: 'wasm',
     package: '@tensorflow/tfjs-backend-wasm',
     load: async ({ wasmDir }) => {
-      setWasmPaths(withSlash(wasmDir ?? defaultWasmDir()));
+      const dir = wasmDir ?? defaultWasmDir();
+      const missing = WASM_BINARIES.filter((name) => !existsSync(path.join(dir, name)));
+      if (missing.length) throw new Error(`the WASM binaries are not in ${dir} (missing ${missing.join(', ')})`);
+      setWasmPaths(withSlash(dir));
       registerWasmTrainingKernels();
       await activate('wasm');
       return { version: version_wasm, device: wasmDeviceDescription(getThreadsCount()) };
