@@ -9,7 +9,8 @@ const rng = new SeededRandom(11);
 
 // [shape of a, shape of b] before the transpose flags are applied to the last two axes.
 const shapes: [number[], number[]][] = [
-  [[40, 30], [30, 50]], // one 2-D product
+  [[40, 30], [30, 50]], // one 2-D product (both flags: computed as (B^T A^T)^T)
+  [[120, 200], [200, 20]], // a weight gradient's shape: tA alone is also computed as (B^T A^T)^T
   [[3, 4], [4, 5]], // below the XNNPACK threshold: the stock kernel
   [[4, 33, 30], [30, 40]], // batch x shared matrix (dense layer on (B, L, H))
   [[30, 33], [5, 33, 40]], // shared matrix x batch

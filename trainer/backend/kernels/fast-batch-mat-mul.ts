@@ -35,21 +35,31 @@ export function fastBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
 
     const call: Call = (name, inputs, attrs) =>
       tf.getKernel(name, 'wasm').kernelFunc({ inputs, backend, attrs }) as tf.TensorInfo;
-    const a3 = asBatch(call, backend, a, batchA, transposeA); // (batchA, m, k)
-    const b3 = asBatch(call, backend, b, batchB, transposeB); // (batchB, k, n)
     const matMul2d = (x: tf.TensorInfo, y: tf.TensorInfo) =>
       stock.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
 
     let out: tf.TensorInfo;
-    if (batchB === 1) {
+    if (batchA === 1 && batchB === 1 && swapIsCheaper(m, n, k, transposeA, transposeB)) {
+      // C = (B^T A^T)^T, when that moves fewer elements than transposing the operands as given.
+      const bT = asBatch(call, backend, b, 1, !transposeB); // (1, n, k)
+      const aT = asBatch(call, backend, a, 1, !transposeA); // (1, k, m)
+      const productT = matMul2d(bT, aT); // (1, n, m)
+      const product = call('Transpose', { x: productT }, { perm: [0, 2, 1] }); // (1, m, n)
+      out = call('Reshape', { x: product }, { shape: outShape });
+      release(backend, bT, aT, productT, product);
+    } else if (batchB === 1) {
       // One tall product: (batchA * m, k) x (k, n).
+      const a3 = asBatch(call, backend, a, batchA, transposeA); // (batchA, m, k)
+      const b3 = asBatch(call, backend, b, batchB, transposeB); // (1, k, n)
       const a2 = call('Reshape', { x: a3 }, { shape: [batchA * m, k] });
       const b2 = call('Reshape', { x: b3 }, { shape: [k, n] });
       const product = matMul2d(a2, b2);
       out = call('Reshape', { x: product }, { shape: outShape });
-      release(backend, a2, b2, product);
+      release(backend, a3, b3, a2, b2, product);
     } else {
       // One product per matrix; a single left matrix is shared by all of them.
+      const a3 = asBatch(call, backend, a, batchA, transposeA); // (batchA, m, k)
+      const b3 = asBatch(call, backend, b, batchB, transposeB); // (batchB, k, n)
       out = allocate(backend, outShape, 'float32');
       const shared = batchA === 1 ? call('Reshape', { x: a3 }, { shape: [m, k] }) : undefined;
       for (let i = 0; i < batchB; i++) {
@@ -61,11 +71,18 @@ export function fastBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
         if (!shared) release(backend, ai);
       }
       if (shared) release(backend, shared);
+      release(backend, a3, b3);
     }
-    release(backend, a3, b3);
     return out;
   };
   return { ...stock, kernelFunc };
+}
+
+/** Whether (B^T A^T)^T moves fewer elements than A B, counting explicit transposes only. */
+function swapIsCheaper(m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): boolean {
+  const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0);
+  const swapped = (transposeA ? 0 : m * k) + (transposeB ? 0 : k * n) + m * n;
+  return swapped < direct;
 }
 
 /** x as a batch of untransposed matrices: (batch, rows, cols) with the transpose applied. */
