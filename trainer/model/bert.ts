@@ -61,7 +61,9 @@ export class Bert implements BertModel {
 
     return tf.tidy(() => {
       // A clone, so that disposing the outputs leaves the caller's embeddingOutput alone.
-      const embedded = options.embeddingOutput ? tf.clone(options.embeddingOutput) : embed(config, this.weights.embeddings, inputs, seedOf(0)); // (B, L, H)
+      const embedded = options.embeddingOutput
+        ? tf.clone(options.embeddingOutput)
+        : embed(config, this.weights.embeddings, inputs, seedOf(0)); // (B, L, H)
       const bias = attentionBias(inputs.attentionMask); // (B, 1, 1, L)
       const hiddenStates: tf.Tensor3D[] = [embedded];
       const attentions: tf.Tensor4D[] = [];
@@ -74,10 +76,12 @@ export class Bert implements BertModel {
         hiddenStates.push(tf.reshape(output, [B, L, H]) as tf.Tensor3D);
         if (options.outputAttentions) attentions.push(probs);
       });
-      const first = tf.slice(hiddenStates[hiddenStates.length - 1], [0, 0, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D; // (B, H)
+      const last = hiddenStates[hiddenStates.length - 1];
+      const first = tf.reshape(tf.slice(last, [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D; // (B, H)
       let pooled = tf.tanh(dense(first, this.weights.pooler)); // (B, H)
       const classifierSeed = seedOf(1 + 3 * config.num_hidden_layers);
-      if (classifierSeed !== undefined) pooled = dropout(pooled, config.classifier_dropout ?? config.hidden_dropout_prob, classifierSeed);
+      const classifierRate = config.classifier_dropout ?? config.hidden_dropout_prob;
+      if (classifierSeed !== undefined) pooled = dropout(pooled, classifierRate, classifierSeed);
       const logits = dense(pooled, this.weights.classifier); // (B, num_labels)
       return options.outputAttentions ? { logits, hiddenStates, attentions } : { logits, hiddenStates };
     });

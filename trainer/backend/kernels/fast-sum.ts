@@ -25,7 +25,8 @@ export function fastSumConfig(stock: tf.KernelConfig): tf.KernelConfig {
     const matrix = allocate(backend, [outer, inner], 'float32');
     heapView(backend, matrix).set(heapView(backend, x));
     const matMul = tf.getKernel(tf.BatchMatMul, 'wasm').kernelFunc;
-    const row = matMul({ inputs: { a: ones, b: matrix }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo; // (1, inner)
+    const attrs = { transposeA: false, transposeB: false };
+    const row = matMul({ inputs: { a: ones, b: matrix }, backend, attrs }) as tf.TensorInfo; // (1, inner)
     const outShape = args.attrs?.keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
     const reshape = tf.getKernel(tf.Reshape, 'wasm').kernelFunc;
     const out = reshape({ inputs: { x: row }, backend, attrs: { shape: outShape } }) as tf.TensorInfo;
