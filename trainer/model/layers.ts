@@ -21,15 +21,21 @@ export function layerNorm<T extends tf.Tensor>(x: T, w: LayerNormWeights, eps: n
 /**
  * Inverted dropout: zeroes each element with probability `rate` and scales the rest by 1/(1-rate).
  * The mask comes from a seeded generator in JS, so a seed gives the same mask on every backend.
+ * Each 32-bit draw decides two elements with 16 bits each: the drop probability is `rate` rounded
+ * to a multiple of 1/65536 (0.1 becomes 0.100006), for half the cost.
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
   if (rate === 0) return x;
   return tf.tidy(() => {
     const random = new SeededRandom(seed);
     const scale = 1 / (1 - rate);
-    const dropBelow = rate * 4294967296; // P(uint32 < dropBelow) = rate
+    const dropBelow = Math.round(rate * 65536); // P(16 random bits < dropBelow) ~ rate
     const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = random.nextUint32() < dropBelow ? 0 : scale;
+    for (let i = 0; i < mask.length; i += 2) {
+      const bits = random.nextUint32();
+      mask[i] = (bits & 0xffff) < dropBelow ? 0 : scale;
+      if (i + 1 < mask.length) mask[i + 1] = bits >>> 16 < dropBelow ? 0 : scale;
+    }
     return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
   });
 }
