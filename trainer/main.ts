@@ -1,10 +1,26 @@
-// Entry of the trainer child process. The extension host forks it with an IPC channel; every message
-// goes through TrainerServer, which validates it. The process ends on `shutdown`, when the host
-// disconnects, or on SIGTERM.
-import { HelloRequest, PROTOCOL_VERSION, ShutdownRequest, type TrainerToHostMessage } from './protocol';
-import { TrainerServer } from './server';
+// Entry of the trainer child process. The extension host forks one per running run, with an IPC
+// channel; every message goes through TrainerServer, which validates it. The process ends on
+// `shutdown`, when the host disconnects, or on SIGTERM.
+import {
+  CheckpointEvent,
+  ControlRunRequest,
+  EvaluationEvent,
+  FinishedEvent,
+  HelloRequest,
+  LogEvent,
+  PROTOCOL_VERSION,
+  ProgressEvent,
+  ShutdownRequest,
+  StartRunRequest,
+  StatusEvent,
+  type BackendReport,
+  type TrainerToHostMessage,
+} from './protocol';
+import { TrainerServer, UserError } from './server';
 import { selectBackend } from './backend/select';
+import { wasmDirBeside } from './backend/wasmDir';
 import { trainerVersions } from './versions';
+import { TrainingSession } from './session/trainingSession';
 
 if (!process.send) {
   console.error('The trainer is started by the LRC Distill extension over IPC; use `lrc-distill` (dist/cli.js) from a terminal.');
@@ -15,17 +31,58 @@ const send = (msg: TrainerToHostMessage) => {
   if (process.connected) process.send!(msg);
 };
 const server = new TrainerServer(send);
+let backend: BackendReport | undefined;
+let session: TrainingSession | undefined;
 
-server.on(HelloRequest, async ({ backend }) => {
-  const report = await selectBackend({ force: backend, wasmDir: __dirname });
-  return { protocolVersion: PROTOCOL_VERSION, pid: process.pid, backend: report, versions: trainerVersions() };
+server.on(HelloRequest, async ({ backend: force }) => {
+  backend ??= await selectBackend({ force, wasmDir: wasmDirBeside(__dirname) });
+  return { protocolVersion: PROTOCOL_VERSION, pid: process.pid, backend, versions: trainerVersions() };
+});
+
+server.on(StartRunRequest, async ({ runDir, resume }) => {
+  if (session) throw new UserError(`this trainer already runs ${session.runDir}; start another trainer for another run`, 'runDir');
+  backend ??= await selectBackend({ wasmDir: wasmDirBeside(__dirname) });
+  const s = new TrainingSession(runDir, {
+    resume,
+    backend,
+    versions: trainerVersions(),
+    events: {
+      log: (level, message) => server.emit(LogEvent, { level, message }),
+      progress: (p) => server.emit(ProgressEvent, p),
+      evaluation: (e) => server.emit(EvaluationEvent, e),
+      checkpoint: (c) => server.emit(CheckpointEvent, c),
+      status: (st) => server.emit(StatusEvent, st),
+    },
+  });
+  session = s;
+  // The run goes on after this request is answered; its end is the `finished` event.
+  s.run()
+    .then((record) => server.emit(FinishedEvent, { runId: record.id, status: record.status, best: record.best }))
+    .catch((e: Error) => server.emit(FinishedEvent, { runId: s.runId, status: 'failed', error: e.message }))
+    .finally(() => {
+      session = undefined;
+    });
+  return { runId: s.runId };
+});
+
+server.on(ControlRunRequest, (request) => {
+  if (!session) throw new UserError('no run is running in this trainer', 'control');
+  session.control(request);
+  return {};
 });
 
 server.on(ShutdownRequest, () => {
-  setImmediate(() => process.exit(0));
+  if (session) session.control({ type: 'stop' });
+  const exitWhenIdle = () => (session ? setTimeout(exitWhenIdle, 100) : process.exit(0));
+  setImmediate(exitWhenIdle);
   return {};
 });
 
 process.on('message', (raw) => void server.receive(raw));
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  // The host is gone: save what can be saved, then leave.
+  if (session) session.control({ type: 'stop' });
+  const exitWhenIdle = () => (session ? setTimeout(exitWhenIdle, 100) : process.exit(0));
+  exitWhenIdle();
+});
 process.on('SIGTERM', () => process.exit(0));

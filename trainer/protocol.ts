@@ -105,3 +105,91 @@ export const LogEvent = new EventType(
   'log',
   z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() }),
 );
+
+// ---- runs ----------------------------------------------------------------------------------------
+
+/** Between-step requests to a running run: from the host over IPC, or as lines of the run's control.jsonl. */
+export const ControlRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('pause') }).strict(),
+  z.object({ type: z.literal('resume') }).strict(),
+  /** Graceful: checkpoint first, then status 'stopped'. */
+  z.object({ type: z.literal('stop') }).strict(),
+  z.object({ type: z.literal('nextStage') }).strict(),
+  z.object({
+    type: z.literal('setWeights'),
+    alpha: z.number().min(0).optional(),
+    beta: z.number().min(0).optional(),
+    gamma: z.number().min(0).optional(),
+    temperature: z.number().positive().optional(),
+    epsilon: z.number().min(0).optional(),
+  }).strict(),
+  z.object({ type: z.literal('evaluate') }).strict(),
+  z.object({ type: z.literal('analyze') }).strict(),
+]);
+export type ControlRequest = z.infer<typeof ControlRequestSchema>;
+
+const LossTermsSchema = z.object({
+  total: z.number(),
+  mid: z.number().optional(),
+  midPerLayer: z.array(z.number()).optional(),
+  distance: z.array(z.number()).optional(),
+  soft: z.number().optional(),
+  hard: z.number().optional(),
+});
+export type LossTerms = z.infer<typeof LossTermsSchema>;
+
+export const ProgressSchema = z.object({
+  runId: z.string(),
+  /** Optimiser steps done. */
+  step: z.number().int(),
+  totalSteps: z.number().int(),
+  epoch: z.number(),
+  stage: z.number().int(),
+  weights: z.object({ alpha: z.number(), beta: z.number(), gamma: z.number(), temperature: z.number(), epsilon: z.number() }).optional(),
+  /** Loss terms on the clean input, and on the perturbed embedding when epsilon > 0. */
+  clean: LossTermsSchema,
+  perturbed: LossTermsSchema.optional(),
+  learningRate: z.number(),
+  gradNorm: z.number(),
+  examplesPerSecond: z.number(),
+  tokensPerSecond: z.number(),
+  tensors: z.number().int(),
+  memoryBytes: z.number(),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+export const EvaluationSchema = z.object({
+  runId: z.string(),
+  step: z.number().int(),
+  metrics: z.record(z.number()),
+  primary: z.string(),
+  score: z.number(),
+  best: z.boolean(),
+  seconds: z.number(),
+});
+export type Evaluation = z.infer<typeof EvaluationSchema>;
+
+export const StartRunRequest = new RequestType(
+  'startRun',
+  z.object({
+    /** The run folder, created by the host (or the CLI) with createRun. */
+    runDir: z.string().min(1),
+    /** Go on from the run's last checkpoint. */
+    resume: z.boolean().default(false),
+  }).strict(),
+  z.object({ runId: z.string() }),
+);
+
+export const ControlRunRequest = new RequestType('control', ControlRequestSchema, z.object({}));
+
+export const ProgressEvent = new EventType('progress', ProgressSchema);
+export const EvaluationEvent = new EventType('evaluation', EvaluationSchema);
+export const CheckpointEvent = new EventType('checkpoint', z.object({ runId: z.string(), step: z.number().int(), path: z.string(), best: z.boolean() }));
+export const AnalysisEvent = new EventType('analysis', z.object({ runId: z.string(), step: z.number().int(), file: z.string() }));
+export const StatusEvent = new EventType('status', z.object({ runId: z.string(), status: z.string(), error: ErrorInfoSchema.optional() }));
+export const FinishedEvent = new EventType('finished', z.object({
+  runId: z.string(),
+  status: z.string(),
+  best: z.object({ metric: z.string(), value: z.number(), step: z.number().int() }).optional(),
+  error: z.string().optional(),
+}));

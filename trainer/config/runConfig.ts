@@ -69,7 +69,7 @@ export const RunConfigSchema = z
     data: DataSchema,
     /** Token sequence length; longer inputs are truncated (longest first for pairs). */
     maxLength: positiveInt.default(128),
-    /** Use only the first N training / dev examples (after the split); for quick runs. */
+    /** Use only N training / dev examples (a fixed random subset, in file order); for quick runs. */
     maxTrainExamples: positiveInt.optional(),
     maxDevExamples: positiveInt.optional(),
     /** A folder with vocab.txt or tokenizer.json. Default: the teacher's folder; for a teacher trained here

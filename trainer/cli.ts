@@ -1,0 +1,90 @@
+// `lrc-distill`: everything the extension does, headless, on the same run folders.
+// Exit codes: 0 done, 1 a run failed, 2 bad usage or input, 130 interrupted (the run checkpointed).
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UserError } from './server';
+import { FLAGS, type Flags } from './cli/options';
+import { distillCommand, EXIT, resumeCommand, trainCommand, type CliContext } from './cli/runCommands';
+import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/inspectCommands';
+import { demoCommand } from './cli/demo';
+
+const USAGE = `lrc-distill <command> [options]
+
+Commands
+  demo                      fine-tune a teacher on the bundled SpamAssassin task, distil an LRC student and
+                            its MSE baseline, train the student alone, evaluate, export, print a summary
+  train-teacher             fine-tune a teacher on a task (--layers --hidden --heads --ffn give its shape)
+  train-student             train the student shape on the task alone, without a teacher
+  distill --teacher <t>     distil a student with LRC-BERT; <t> is a Hugging Face folder or a teacher run id
+        --baseline          also run the paired MSE baseline (same config, MSE on the intermediate layers)
+        --loss mse          the MSE baseline alone
+        --preset <p>        an ablation: no-cosnce, no-soft, no-hard, no-perturbation, single-stage
+  resume <run>              go on from a run's last checkpoint (after a stop or a crash)
+  runs                      list the runs (--json for the records)
+  eval <run>                evaluate a run's model on its dev set
+  export <run> --out <dir>  write a run's model as a Hugging Face folder (--dtype f32|f16|bf16)
+  control <run> <request>   steer a running run: pause, resume, stop, next-stage, evaluate, analyze,
+                            set alpha=1 beta=1 gamma=3 temperature=1.1 epsilon=1
+
+Options
+  --runs <dir>              the runs folder (default .lrc/runs)
+  --config <file.json>      a run config (the flags below override its fields)
+  --task demo|glue:<TASK>|file   with --glue-dir <dir>, or --train --dev [--text-column --pair-column --label-column --regression]
+  --layers --hidden --heads --ffn --dropout   the shape of the model trained (teacher or student)
+  --epochs --batch-size --lr --max-steps --max-length --max-train --max-dev --seed
+  --split --epsilon --temperature   the two-stage schedule and the perturbation
+  --eval-every --patience --no-analysis --log-every --backend auto|tensorflow|wasm|cpu
+  --tokenizer <dir> --init <dir> --name <name> --plain (no progress bar) --json
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (e) {
+    console.error(`lrc-distill: ${(e as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const flags = parsed.values as Flags;
+  const [command, ...positionals] = parsed.positionals;
+  if (flags.help || !command) {
+    console.log(USAGE);
+    return flags.help ? EXIT.ok : EXIT.usage;
+  }
+  const ctx: CliContext = { flags, positionals, runsDir: resolve(flags.runs ?? '.lrc/runs') };
+  switch (command) {
+    case 'demo':
+      return demoCommand(ctx);
+    case 'train-teacher':
+      return trainCommand('teacher', ctx);
+    case 'train-student':
+      return trainCommand('student', ctx);
+    case 'distill':
+      return distillCommand(ctx);
+    case 'resume':
+      return resumeCommand(ctx);
+    case 'runs':
+      return runsCommand(ctx);
+    case 'eval':
+      return evalCommand(ctx);
+    case 'export':
+      return exportCommand(ctx);
+    case 'control':
+      return controlCommand(ctx);
+    default:
+      console.error(`lrc-distill: unknown command '${command}'\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UserError) {
+      console.error(`lrc-distill: ${e.message}`);
+      process.exit(EXIT.usage);
+    }
+    console.error(`lrc-distill: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(EXIT.runFailed);
+  },
+);

@@ -1,0 +1,122 @@
+// `lrc-distill demo` (npm run demo, and what `npm start` runs): the whole product on the bundled
+// SpamAssassin ham/spam task, on whatever backend this machine has:
+//   1. fine-tune a teacher (no pretrained BERT can be downloaded, so it trains from scratch on the task);
+//   2. distil an LRC-BERT student from it, and its paired MSE baseline (same config but the loss);
+//   3. train the same student shape alone, without a teacher, as the reference a distiller must beat;
+//   4. evaluate all four on the dev set, export them, and print a summary table.
+// The shapes are chosen so that it runs in minutes on 2 CPU cores with the WASM backend (see
+// docs/demo.md for the measurements behind them); --quick makes it a smoke test of seconds.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadHfModel } from '../checkpoint/hfFolder';
+import { parseRunConfig } from '../config/effective';
+import { readRun } from '../runs/runStore';
+import type { RunRecord } from '../runs/runRecord';
+import { predict } from '../session/evaluate';
+import { loadTaskData, scorePredictions } from '../session/taskData';
+import { configFromFlags } from './options';
+import { createRunFromConfig, EXIT, runSession, type CliContext } from './runCommands';
+import { modelFolderOfRun } from './inspectCommands';
+import { updateRun } from '../runs/runStore';
+
+/** The demo's defaults; every one can be overridden by the usual flags. */
+export const DEMO = {
+  teacher: { layers: 4, hidden: 128, heads: 4, intermediate: 512, dropout: 0.1 },
+  student: { layers: 2, hidden: 64, heads: 4, intermediate: 256, dropout: 0.1 },
+  maxLength: 64,
+  builtVocabSize: 6000,
+  teacherOptim: { epochs: 2, batchSize: 16, learningRate: 5e-4 },
+  studentOptim: { epochs: 2, batchSize: 16, learningRate: 1e-3 },
+  evalEvery: 150,
+};
+
+const QUICK = { maxTrainExamples: 96, maxDevExamples: 48, epochs: 1, evalEvery: 6 };
+
+interface Row {
+  name: string;
+  run: RunRecord;
+  metrics: Record<string, number>;
+  parameters: number;
+  bytes: number;
+  examplesPerSecond: number;
+}
+
+function baseConfig(ctx: CliContext, kind: string, extra: Record<string, unknown>): Record<string, unknown> {
+  const quick = ctx.flags.quick;
+  const c = configFromFlags(kind, { ...ctx.flags, task: ctx.flags.task ?? 'demo' }, {
+    maxLength: DEMO.maxLength,
+    builtVocabSize: DEMO.builtVocabSize,
+    eval: { everySteps: quick ? QUICK.evalEvery : DEMO.evalEvery },
+    ...(quick ? { maxTrainExamples: QUICK.maxTrainExamples, maxDevExamples: QUICK.maxDevExamples } : {}),
+    ...extra,
+  });
+  return c;
+}
+
+async function measure(name: string, run: RunRecord, runDir: string): Promise<Row> {
+  const folder = modelFolderOfRun(runDir);
+  const config = parseRunConfig(run.config, `${runDir}/run.json`);
+  const data = await loadTaskData({ ...config, tokenizer: folder }, runDir, folder, () => {});
+  const { model } = loadHfModel(folder, { trainable: false });
+  try {
+    const parameters = [...model.namedWeights().values()].reduce((a, v) => a + v.size, 0);
+    const t0 = Date.now();
+    const p = await predict(model, data.dev, 32);
+    const seconds = (Date.now() - t0) / 1000;
+    const scores = scorePredictions(config, data.kind, p.predictions, p.labels);
+    return { name, run, metrics: scores.metrics, parameters, bytes: statSync(join(folder, 'model.safetensors')).size, examplesPerSecond: data.dev.examples.length / seconds };
+  } finally {
+    model.dispose();
+  }
+}
+
+function table(rows: Row[]): string {
+  const teacher = rows[0];
+  const head = ['model', 'accuracy', 'F1 (spam)', 'parameters', 'size on disk', 'dev examples/s', 'speed-up'];
+  const body = rows.map((r) => [
+    r.name,
+    (r.metrics.accuracy ?? NaN).toFixed(4),
+    (r.metrics.f1 ?? NaN).toFixed(4),
+    `${(r.parameters / 1e6).toFixed(2)}M`,
+    `${(r.bytes / 2 ** 20).toFixed(1)} MiB`,
+    r.examplesPerSecond.toFixed(0),
+    `${(r.examplesPerSecond / teacher.examplesPerSecond).toFixed(1)}x`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+export async function demoCommand(ctx: CliContext): Promise<number> {
+  const t0 = Date.now();
+  const quick = !!ctx.flags.quick;
+  const epochs = (e: number) => (quick ? QUICK.epochs : e);
+  console.log(`LRC Distill demo on the SpamAssassin task (runs in ${ctx.runsDir})${quick ? ', quick' : ''}`);
+
+  // 1. the teacher
+  const teacherRun = createRunFromConfig(ctx, baseConfig(ctx, 'teacher', { name: 'demo teacher', model: DEMO.teacher, optim: { ...DEMO.teacherOptim, epochs: epochs(DEMO.teacherOptim.epochs) } }), 'demo teacher');
+  const teacher = await runSession(ctx, teacherRun.dir, false);
+  if (teacher.status !== 'finished') return teacher.status === 'stopped' ? EXIT.interrupted : EXIT.runFailed;
+
+  // 2. LRC student and its MSE baseline, 3. the student alone
+  const studentOptim = { ...DEMO.studentOptim, epochs: epochs(DEMO.studentOptim.epochs) };
+  const lrcRaw = baseConfig(ctx, 'lrc', { name: 'demo LRC student', teacher: { runId: teacher.id }, student: DEMO.student, optim: studentOptim });
+  const lrc = createRunFromConfig(ctx, lrcRaw, 'demo LRC student');
+  const mse = createRunFromConfig(ctx, { ...lrcRaw, kind: 'mse', name: 'demo MSE baseline', pairedRunId: lrc.record.id }, 'demo MSE baseline');
+  updateRun(lrc.dir, (r) => ({ ...r, pairedRunId: mse.record.id }));
+  const alone = createRunFromConfig(ctx, baseConfig(ctx, 'student', { name: 'demo student alone', student: DEMO.student, optim: studentOptim, tokenizer: join(teacherRun.dir, 'export') }), 'demo student alone');
+  const results: [string, RunRecord, string][] = [['teacher', teacher, teacherRun.dir]];
+  for (const [name, run] of [['LRC student', lrc], ['MSE-baseline student', mse], ['student alone', alone]] as const) {
+    const done = await runSession(ctx, run.dir, false);
+    if (done.status !== 'finished') return done.status === 'stopped' ? EXIT.interrupted : EXIT.runFailed;
+    results.push([name, done, run.dir]);
+  }
+
+  // 4. evaluate and summarise
+  const rows: Row[] = [];
+  for (const [name, , dir] of results) rows.push(await measure(name, readRun(dir), dir));
+  const minutes = (Date.now() - t0) / 60000;
+  console.log(`\n${table(rows)}\n\nDemo finished in ${minutes.toFixed(1)} minutes. Runs: ${results.map(([n, r]) => `${n} ${r.id}`).join(', ')}.`);
+  console.log(`Open the runs folder in VS Code with the LRC Distill extension to see the curves, heatmaps and cases.`);
+  return EXIT.ok;
+}

@@ -1,0 +1,107 @@
+// The CLI commands that read or steer runs: runs (list), eval, export, control.
+import { appendFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { selectBackend } from '../backend/select';
+import { wasmDirBeside } from '../backend/wasmDir';
+import { loadHfModel, writeHfFolder } from '../checkpoint/hfFolder';
+import { parseRunConfig } from '../config/effective';
+import { ControlRequestSchema, type ControlRequest } from '../protocol';
+import { findRunDir, listRuns, readRun } from '../runs/runStore';
+import { describeZodError, UserError } from '../server';
+import { predict } from '../session/evaluate';
+import { loadTaskData, scorePredictions } from '../session/taskData';
+import { EXIT, type CliContext } from './runCommands';
+
+export function runsCommand(ctx: CliContext): number {
+  const { runs, broken } = listRuns(ctx.runsDir);
+  if (ctx.flags.json) {
+    console.log(JSON.stringify({ runs, broken }, null, 2));
+    return EXIT.ok;
+  }
+  if (runs.length === 0 && broken.length === 0) {
+    console.log(`no runs in ${ctx.runsDir}`);
+    return EXIT.ok;
+  }
+  const rows = runs.map((r) => [
+    r.id, r.kind + (r.preset ? `/${r.preset}` : ''), r.status, `${r.progress.step}/${r.progress.totalSteps}`, r.kind === 'lrc' || r.kind === 'mse' ? String(r.progress.stage) : '-',
+    r.best ? `${r.best.metric} ${r.best.value.toFixed(4)}` : '-', r.pairedRunId ?? '',
+  ]);
+  const header = ['id', 'kind', 'status', 'step', 'stage', 'best', 'paired with'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  for (const b of broken) console.log(`unreadable: ${b.dir}: ${b.error}`);
+  return EXIT.ok;
+}
+
+/** The folder of a run's model: export/ when it finished, else its best checkpoint. */
+export function modelFolderOfRun(runDir: string): string {
+  for (const sub of ['export', join('checkpoints', 'best')]) {
+    if (existsSync(join(runDir, sub, 'config.json'))) return join(runDir, sub);
+  }
+  throw new UserError(`run ${runDir} has no model yet (no export/ and no checkpoints/best/)`, 'run');
+}
+
+export async function evalCommand(ctx: CliContext): Promise<number> {
+  const id = ctx.positionals[0];
+  if (!id) throw new UserError('eval needs a run id: lrc-distill eval <run>', 'run');
+  const dir = findRunDir(ctx.runsDir, id);
+  const config = parseRunConfig(readRun(dir).config, `${dir}/run.json (config)`);
+  const folder = modelFolderOfRun(dir);
+  await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
+  const data = await loadTaskData({ ...config, tokenizer: folder }, dir, folder, () => {});
+  const { model } = loadHfModel(folder, { trainable: false });
+  try {
+    const t0 = Date.now();
+    const p = await predict(model, data.dev, config.eval.batchSize);
+    const scores = scorePredictions(config, data.kind, p.predictions, p.labels);
+    const seconds = (Date.now() - t0) / 1000;
+    if (ctx.flags.json) console.log(JSON.stringify({ run: id, model: folder, examples: data.dev.examples.length, seconds, ...scores }, null, 2));
+    else console.log(`${folder} on ${data.dev.dataset.name} (${data.dev.examples.length} examples, ${seconds.toFixed(1)} s): ${Object.entries(scores.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+  } finally {
+    model.dispose();
+  }
+  return EXIT.ok;
+}
+
+export async function exportCommand(ctx: CliContext): Promise<number> {
+  const id = ctx.positionals[0];
+  const out = ctx.flags.out;
+  if (!id || !out) throw new UserError('export needs a run and a target: lrc-distill export <run> --out <folder> [--dtype f32|f16|bf16]', 'run');
+  const dtype = ({ f32: 'F32', f16: 'F16', bf16: 'BF16' } as const)[(ctx.flags.dtype ?? 'f32').toLowerCase() as 'f32'];
+  if (!dtype) throw new UserError(`--dtype ${ctx.flags.dtype}: expected f32, f16 or bf16`, '--dtype');
+  const folder = modelFolderOfRun(findRunDir(ctx.runsDir, id));
+  await selectBackend({ force: 'cpu' });
+  const { model } = loadHfModel(folder, { trainable: false });
+  try {
+    await writeHfFolder(model, resolve(out), { tokenizerFrom: folder, dtype });
+  } finally {
+    model.dispose();
+  }
+  console.log(`wrote ${resolve(out)} (${dtype}) from ${folder}`);
+  return EXIT.ok;
+}
+
+const CONTROL_WORDS: Record<string, ControlRequest['type']> = {
+  pause: 'pause', resume: 'resume', stop: 'stop', 'next-stage': 'nextStage', evaluate: 'evaluate', analyze: 'analyze', set: 'setWeights',
+};
+
+/** control <run> pause|resume|stop|next-stage|evaluate|analyze|set alpha=1 beta=0 ...: a line in the run's control.jsonl. */
+export function controlCommand(ctx: CliContext): number {
+  const [id, word, ...assignments] = ctx.positionals;
+  const type = word && CONTROL_WORDS[word];
+  if (!id || !type) throw new UserError(`control needs a run and one of ${Object.keys(CONTROL_WORDS).join(', ')}: lrc-distill control <run> next-stage`, 'control');
+  const dir = findRunDir(ctx.runsDir, id);
+  const record = readRun(dir);
+  if (record.status !== 'running' && record.status !== 'paused') throw new UserError(`run ${record.id} is ${record.status}: only a running or paused run takes control requests`, 'run');
+  const request: Record<string, unknown> = { type };
+  for (const a of assignments) {
+    const [key, value] = a.split('=');
+    if (!key || value === undefined || !Number.isFinite(Number(value))) throw new UserError(`'${a}': expected name=number, e.g. alpha=1`, 'control');
+    request[key] = Number(value);
+  }
+  const parsed = ControlRequestSchema.safeParse(request);
+  if (!parsed.success) throw new UserError(`control request ${JSON.stringify(request)}: ${describeZodError(parsed.error)}`, 'control');
+  appendFileSync(join(dir, 'control.jsonl'), JSON.stringify(parsed.data) + '\n');
+  console.log(`sent ${word} to run ${record.id}`);
+  return EXIT.ok;
+}

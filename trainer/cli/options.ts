@@ -1,0 +1,150 @@
+// Command-line flags of `lrc-distill`, and how they become a run config: a --config file (optional)
+// as the base, each flag overriding one field. Validation is the config schema's.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../server';
+
+/** Flags every command understands, for util.parseArgs. */
+export const FLAGS = {
+  runs: { type: 'string' },
+  config: { type: 'string' },
+  task: { type: 'string' },
+  'glue-dir': { type: 'string' },
+  train: { type: 'string' },
+  dev: { type: 'string' },
+  'text-column': { type: 'string' },
+  'pair-column': { type: 'string' },
+  'label-column': { type: 'string' },
+  regression: { type: 'boolean' },
+  teacher: { type: 'string' },
+  tokenizer: { type: 'string' },
+  init: { type: 'string' },
+  layers: { type: 'string' },
+  hidden: { type: 'string' },
+  heads: { type: 'string' },
+  ffn: { type: 'string' },
+  dropout: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'max-length': { type: 'string' },
+  'max-train': { type: 'string' },
+  'max-dev': { type: 'string' },
+  seed: { type: 'string' },
+  split: { type: 'string' },
+  epsilon: { type: 'string' },
+  temperature: { type: 'string' },
+  'eval-every': { type: 'string' },
+  'log-every': { type: 'string' },
+  patience: { type: 'string' },
+  'no-analysis': { type: 'boolean' },
+  backend: { type: 'string' },
+  preset: { type: 'string' },
+  name: { type: 'string' },
+  baseline: { type: 'boolean' },
+  loss: { type: 'string' },
+  out: { type: 'string' },
+  dtype: { type: 'string' },
+  json: { type: 'boolean' },
+  plain: { type: 'boolean' },
+  quick: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type Flags = { [K in keyof typeof FLAGS]?: (typeof FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function num(flags: Flags, name: keyof Flags): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UserError(`--${name} must be a number, got ${JSON.stringify(v)}`, `--${name}`);
+  return n;
+}
+
+type Json = Record<string, unknown>;
+
+function set(target: Json, path: string[], value: unknown): void {
+  if (value === undefined) return;
+  let t = target;
+  for (const key of path.slice(0, -1)) t = (t[key] ??= {}) as Json;
+  t[path[path.length - 1]] = value;
+}
+
+/** The --config file, parsed; {} without one. */
+export function readConfigFile(flags: Flags): Json {
+  if (!flags.config) return {};
+  const path = resolve(flags.config);
+  if (!existsSync(path)) throw new UserError(`--config ${path}: file not found`, '--config');
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
+    return value as Json;
+  } catch (e) {
+    throw new UserError(`--config ${path}: ${(e as Error).message}`, '--config');
+  }
+}
+
+/** --task demo | glue:<TASK> | file, with the flags of each. */
+function dataFromFlags(flags: Flags): Json | undefined {
+  const task = flags.task;
+  if (!task) return undefined;
+  if (task === 'demo') return { task: 'demo' };
+  if (task.startsWith('glue:')) {
+    if (!flags['glue-dir']) throw new UserError('--task glue:<TASK> needs --glue-dir <folder holding CoLA/, SST-2/, ...>', '--glue-dir');
+    return { task: 'glue', name: task.slice(5), dir: resolve(flags['glue-dir']) };
+  }
+  if (task === 'file') {
+    if (!flags.train || !flags.dev) throw new UserError('--task file needs --train <file> and --dev <file>', '--train');
+    return {
+      task: 'file', train: resolve(flags.train), dev: resolve(flags.dev),
+      columns: { text: flags['text-column'] ?? 'text', label: flags['label-column'] ?? 'label', ...(flags['pair-column'] ? { textPair: flags['pair-column'] } : {}) },
+      ...(flags.regression ? { kind: 'regression' } : {}),
+    };
+  }
+  throw new UserError(`--task ${task}: expected demo, glue:<TASK> (e.g. glue:SST-2) or file`, '--task');
+}
+
+/** The shape flags as a model shape over `base` (undefined when no shape flag is given). */
+function shapeFromFlags(flags: Flags, base: Json | undefined): Json | undefined {
+  const fields = { layers: num(flags, 'layers'), hidden: num(flags, 'hidden'), heads: num(flags, 'heads'), intermediate: num(flags, 'ffn'), dropout: num(flags, 'dropout') };
+  if (Object.values(fields).every((v) => v === undefined)) return base;
+  return { ...(base ?? {}), ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) };
+}
+
+/** A run config object (not yet validated) from the --config file and the flags. */
+export function configFromFlags(kind: string, flags: Flags, extra: Json = {}): Json {
+  const c: Json = { ...readConfigFile(flags), kind, ...extra };
+  set(c, ['data'], dataFromFlags(flags) ?? c.data ?? { task: 'demo' });
+  set(c, ['name'], flags.name);
+  set(c, ['seed'], num(flags, 'seed'));
+  set(c, ['backend'], flags.backend);
+  set(c, ['maxLength'], num(flags, 'max-length'));
+  set(c, ['maxTrainExamples'], num(flags, 'max-train'));
+  set(c, ['maxDevExamples'], num(flags, 'max-dev'));
+  set(c, ['tokenizer'], flags.tokenizer && resolve(flags.tokenizer));
+  set(c, ['init'], flags.init && resolve(flags.init));
+  set(c, ['preset'], flags.preset);
+  set(c, ['optim', 'epochs'], num(flags, 'epochs'));
+  set(c, ['optim', 'batchSize'], num(flags, 'batch-size'));
+  set(c, ['optim', 'learningRate'], num(flags, 'lr'));
+  set(c, ['optim', 'maxSteps'], num(flags, 'max-steps'));
+  set(c, ['stages', 'split'], num(flags, 'split'));
+  set(c, ['stages', 'epsilon'], num(flags, 'epsilon'));
+  set(c, ['stages', 'temperature'], num(flags, 'temperature'));
+  set(c, ['eval', 'everySteps'], num(flags, 'eval-every'));
+  set(c, ['eval', 'earlyStoppingPatience'], num(flags, 'patience'));
+  if (flags['no-analysis']) set(c, ['eval', 'analysis'], false);
+  set(c, ['logEverySteps'], num(flags, 'log-every'));
+  const shapeKey = kind === 'teacher' ? 'model' : 'student';
+  set(c, [shapeKey], shapeFromFlags(flags, c[shapeKey] as Json | undefined));
+  return c;
+}
+
+/** --teacher: a Hugging Face folder (has config.json) or a run id (prefix) in the runs folder. */
+export function teacherFromFlag(value: string | undefined, resolveRun: (id: string) => string): Json | undefined {
+  if (!value) return undefined;
+  if (existsSync(resolve(value, 'config.json'))) return { path: resolve(value) };
+  const dir = resolveRun(value);
+  return { runId: dir.split(/[\\/]/).pop() };
+}

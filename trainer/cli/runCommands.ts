@@ -1,0 +1,114 @@
+// The CLI commands that train: train-teacher, train-student, distill (--baseline), resume. Each makes
+// a run folder in the runs folder (the one the extension shows) and runs it in this process.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend } from '../backend/select';
+import { wasmDirBeside } from '../backend/wasmDir';
+import { baselineConfigOf, parseRunConfig } from '../config/effective';
+import type { RunConfig } from '../config/runConfig';
+import { createRun, findRunDir, readRun, updateRun } from '../runs/runStore';
+import type { RunRecord } from '../runs/runRecord';
+import { UserError } from '../server';
+import { TrainingSession, type SessionEvents } from '../session/trainingSession';
+import { trainerVersions } from '../versions';
+import { configFromFlags, teacherFromFlag, type Flags } from './options';
+import { terminalEvents } from './terminalEvents';
+
+export const EXIT = { ok: 0, runFailed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface CliContext {
+  flags: Flags;
+  positionals: string[];
+  runsDir: string;
+  /** Adds the analysis hook to a session's events (lrc / mse runs). */
+  withAnalysis?: (events: SessionEvents) => SessionEvents;
+}
+
+let interrupted = false;
+let current: TrainingSession | undefined;
+
+/** Ctrl-C: the running session checkpoints and stops; a second Ctrl-C ends the process at once. */
+function onInterrupt(): void {
+  if (interrupted) process.exit(EXIT.interrupted);
+  interrupted = true;
+  console.error('\nstopping after this step (checkpointing first); Ctrl-C again to quit at once');
+  current?.control({ type: 'stop' });
+}
+
+export async function runSession(ctx: CliContext, runDir: string, resume: boolean): Promise<RunRecord> {
+  const record = readRun(runDir);
+  const config = parseRunConfig(record.config, `${runDir}/run.json (config)`);
+  const backend = await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
+  const events = terminalEvents(record.id.split('-').slice(2).join('-'), { plain: ctx.flags.plain });
+  if (!ctx.flags.plain) console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})`);
+  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events: ctx.withAnalysis ? ctx.withAnalysis(events) : events });
+  current = session;
+  process.on('SIGINT', onInterrupt);
+  try {
+    return await session.run();
+  } finally {
+    events.close();
+    process.off('SIGINT', onInterrupt);
+    current = undefined;
+  }
+}
+
+function exitCodeOf(record: RunRecord): number {
+  if (record.status === 'finished') return EXIT.ok;
+  if (record.status === 'stopped') return EXIT.interrupted;
+  return EXIT.runFailed;
+}
+
+function summary(record: RunRecord, runDir: string): string {
+  const best = record.best ? `best ${record.best.metric} ${record.best.value.toFixed(4)} at step ${record.best.step}` : 'no evaluation';
+  return `${record.kind} run ${record.id}: ${record.status}, ${best}; ${existsSync(join(runDir, 'export')) ? `model in ${join(runDir, 'export')}` : 'no exported model'}`;
+}
+
+export function createRunFromConfig(ctx: CliContext, raw: Record<string, unknown>, source: string): { config: RunConfig; dir: string; record: RunRecord } {
+  const config = parseRunConfig(raw, source);
+  const record = createRun(ctx.runsDir, { kind: config.kind, name: config.name, preset: config.preset, config: raw, teacher: config.teacher, pairedRunId: config.pairedRunId });
+  return { config, dir: join(ctx.runsDir, record.id), record };
+}
+
+export async function trainCommand(kind: 'teacher' | 'student', ctx: CliContext): Promise<number> {
+  const { dir } = createRunFromConfig(ctx, configFromFlags(kind, ctx.flags), 'command line');
+  const record = await runSession(ctx, dir, false);
+  console.log(summary(record, dir));
+  return exitCodeOf(record);
+}
+
+/** distill: an lrc run (or --loss mse), and with --baseline its paired MSE run on the same config. */
+export async function distillCommand(ctx: CliContext): Promise<number> {
+  const { flags } = ctx;
+  const kind = flags.loss === undefined || flags.loss === 'lrc' || flags.loss === 'cosnce' ? 'lrc' : flags.loss === 'mse' ? 'mse' : undefined;
+  if (!kind) throw new UserError(`--loss ${flags.loss}: expected lrc or mse`, '--loss');
+  const teacher = teacherFromFlag(flags.teacher, (id) => findRunDir(ctx.runsDir, id));
+  const raw = configFromFlags(kind, flags, teacher ? { teacher } : {});
+  const main = createRunFromConfig(ctx, raw, 'command line');
+  let baseline: { dir: string; record: RunRecord } | undefined;
+  if (flags.baseline) {
+    const mseConfig = { ...baselineConfigOf(main.config), pairedRunId: main.record.id };
+    const mseRaw = { ...raw, kind: 'mse', pairedRunId: main.record.id, name: mseConfig.name };
+    delete (mseRaw as Record<string, unknown>).preset;
+    baseline = createRunFromConfig(ctx, mseRaw, 'baseline config');
+    updateRun(main.dir, (r) => ({ ...r, pairedRunId: baseline!.record.id }));
+  }
+  const first = await runSession(ctx, main.dir, false);
+  console.log(summary(first, main.dir));
+  if (!baseline || first.status !== 'finished') return exitCodeOf(first);
+  const second = await runSession(ctx, baseline.dir, false);
+  console.log(summary(second, baseline.dir));
+  return Math.max(exitCodeOf(first), exitCodeOf(second));
+}
+
+export async function resumeCommand(ctx: CliContext): Promise<number> {
+  const id = ctx.positionals[0];
+  if (!id) throw new UserError('resume needs a run id: lrc-distill resume <run>', 'run');
+  const dir = findRunDir(ctx.runsDir, id);
+  const record = readRun(dir);
+  if (record.status === 'running' || record.status === 'paused') throw new UserError(`run ${record.id} is ${record.status} in process ${record.owner?.pid}: it cannot be resumed twice`, 'run');
+  if (record.status === 'finished') throw new UserError(`run ${record.id} has finished: nothing to resume`, 'run');
+  const done = await runSession(ctx, dir, true);
+  console.log(summary(done, dir));
+  return exitCodeOf(done);
+}

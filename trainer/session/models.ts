@@ -1,0 +1,110 @@
+// The models of a run: the model it trains (a teacher, or a student) and, for lrc / mse runs, the
+// frozen teacher it distils from, loaded from a Hugging Face folder.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadHfModel } from '../checkpoint/hfFolder';
+import { Bert } from '../model/bert';
+import { parseBertConfig } from '../model/config';
+import type { BertConfig, BertModel } from '../model/types';
+import { UserError } from '../server';
+import type { ModelShape, RunConfig } from '../config/runConfig';
+
+/** The Hugging Face folder of a run's teacher: its path, or the export of a finished teacher run. */
+export function teacherFolderOf(config: RunConfig, runsDir: string): string | undefined {
+  if (!config.teacher) return undefined;
+  const folder = config.teacher.path ?? join(runsDir, config.teacher.runId!, 'export');
+  if (!existsSync(join(folder, 'config.json'))) {
+    const what = config.teacher.path ? `teacher.path ${folder}` : `teacher run ${config.teacher.runId} (${folder})`;
+    throw new UserError(`${what} has no config.json: expected a Hugging Face BERT folder (a teacher run exports one when it finishes)`, 'teacher');
+  }
+  return folder;
+}
+
+/** The model folder whose tokenizer the run uses by default. */
+export function modelFolderOf(config: RunConfig, runsDir: string): string | undefined {
+  return teacherFolderOf(config, runsDir) ?? config.init;
+}
+
+export interface TaskShape {
+  vocabSize: number;
+  labelNames: string[];
+  kind: 'classification' | 'regression';
+  maxLength: number;
+}
+
+function labelsConfig(task: TaskShape): Pick<BertConfig, 'num_labels' | 'id2label' | 'label2id'> {
+  const num_labels = task.kind === 'regression' ? 1 : task.labelNames.length;
+  if (task.kind === 'regression') return { num_labels };
+  return {
+    num_labels,
+    id2label: Object.fromEntries(task.labelNames.map((n, i) => [String(i), n])),
+    label2id: Object.fromEntries(task.labelNames.map((n, i) => [n, i])),
+  };
+}
+
+/** A BERT config of the given shape for the task (positions: 512, as BERT, or more for longer inputs). */
+export function configForShape(shape: ModelShape, task: TaskShape, like?: BertConfig): BertConfig {
+  return parseBertConfig(
+    {
+      vocab_size: like?.vocab_size ?? task.vocabSize,
+      hidden_size: shape.hidden,
+      num_hidden_layers: shape.layers,
+      num_attention_heads: shape.heads,
+      intermediate_size: shape.intermediate,
+      max_position_embeddings: like?.max_position_embeddings ?? Math.max(512, task.maxLength),
+      type_vocab_size: like?.type_vocab_size ?? 2,
+      hidden_dropout_prob: shape.dropout,
+      attention_probs_dropout_prob: shape.dropout,
+      layer_norm_eps: like?.layer_norm_eps ?? 1e-12,
+      ...labelsConfig(task),
+    },
+    'model shape',
+  );
+}
+
+function checkTeacherFitsTask(teacher: BertConfig, task: TaskShape, folder: string): void {
+  const want = labelsConfig(task).num_labels;
+  if (teacher.num_labels !== want) {
+    throw new UserError(`the teacher in ${folder} has num_labels ${teacher.num_labels} but the task has ${want} (${task.kind === 'regression' ? 'regression' : task.labelNames.join(', ')}): fine-tune a teacher on this task first`, 'teacher');
+  }
+  if (teacher.vocab_size !== task.vocabSize) {
+    throw new UserError(`the teacher in ${folder} has vocab_size ${teacher.vocab_size} but its tokenizer has ${task.vocabSize} tokens`, 'teacher');
+  }
+  if (teacher.max_position_embeddings < task.maxLength) {
+    throw new UserError(`maxLength ${task.maxLength} is longer than the teacher's max_position_embeddings ${teacher.max_position_embeddings}`, 'maxLength');
+  }
+}
+
+export interface RunModels {
+  /** The model the run trains. */
+  trained: BertModel;
+  /** lrc / mse: the frozen teacher. */
+  teacher?: BertModel;
+}
+
+export function buildModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): RunModels {
+  const seed = config.seed;
+  if (config.kind === 'lrc' || config.kind === 'mse') {
+    const { model: teacher } = loadHfModel(teacherFolder!, { trainable: false });
+    try {
+      checkTeacherFitsTask(teacher.config, task, teacherFolder!);
+      const student = new Bert(configForShape(config.student, task, teacher.config), { seed });
+      return { trained: student, teacher };
+    } catch (e) {
+      teacher.dispose();
+      throw e;
+    }
+  }
+  if (config.init) {
+    const { model } = loadHfModel(config.init, { seed });
+    try {
+      checkTeacherFitsTask(model.config, task, config.init);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    return { trained: model };
+  }
+  const shape = config.kind === 'teacher' ? config.model! : config.student;
+  return { trained: new Bert(configForShape(shape, task), { seed }) };
+}

@@ -1,0 +1,141 @@
+// What the session loop needs of the training itself, for the two kinds of run: fine-tuning one model
+// on the task (teacher, student alone) and distilling a student from a teacher (lrc, mse).
+import * as tf from '@tensorflow/tfjs';
+import type { LossValues } from '../losses/total';
+import type { BertModel } from '../model/types';
+import { AdamW } from '../optim/adamw';
+import type { OptimConfig } from '../optim/config';
+import type { LinearScheduleOptions } from '../optim/schedule';
+import type { TrainingBatch } from '../train/batch';
+import { createDistillation, disposeDistillation, type Distillation, type DistillationSettings } from '../train/distillation';
+import { distillationStep } from '../train/distillStep';
+import { fineTuneStep } from '../train/fineTuneStep';
+import { StageSchedule, type StageScheduleState, type StepWeights, type WeightChange } from '../train/stages';
+import type { AdamWState } from '../optim/adamw';
+import { UserError } from '../server';
+
+export interface StepOutcome {
+  stage: number;
+  weights?: Omit<StepWeights, 'stage'>;
+  clean: LossValues;
+  perturbed?: LossValues;
+  learningRate: number;
+  gradNorm: number;
+}
+
+/** What a training checkpoint holds of the core, besides the trained model's weights. */
+export interface CoreState {
+  projections: Map<string, tf.Variable>;
+  optimizer: AdamWState;
+  schedule?: StageScheduleState;
+}
+
+export interface TrainingCore {
+  /** The model being trained. */
+  readonly model: BertModel;
+  /** Stage of the next step (1 for fine-tuning). */
+  stageAt(step: number): number;
+  step(batch: TrainingBatch, step: number, dropoutSeed: number): StepOutcome;
+  nextStageNow(step: number): void;
+  changeWeights(step: number, change: WeightChange): void;
+  state(): CoreState;
+  restore(state: { optimizer: AdamWState; schedule?: StageScheduleState; projections: Map<string, Float32Array> }): void;
+  dispose(): void;
+}
+
+export class FineTuneCore implements TrainingCore {
+  private readonly optimizer: AdamW;
+  private readonly maxGradNorm: number;
+
+  constructor(
+    readonly model: BertModel,
+    optim: OptimConfig,
+    private readonly learningRate: LinearScheduleOptions,
+  ) {
+    this.optimizer = new AdamW(model.namedWeights(), optim);
+    this.maxGradNorm = optim.maxGradNorm;
+  }
+
+  stageAt(): number {
+    return 1;
+  }
+
+  step(batch: TrainingBatch, step: number, dropoutSeed: number): StepOutcome {
+    const r = fineTuneStep(this.model, this.optimizer, batch, { step, dropoutSeed, learningRate: this.learningRate, maxGradNorm: this.maxGradNorm });
+    return { stage: 1, clean: { total: r.loss, hard: r.loss }, learningRate: r.learningRate, gradNorm: r.gradNorm };
+  }
+
+  nextStageNow(): void {
+    throw new UserError('this run fine-tunes one model and has a single stage: there is no next stage', 'nextStage');
+  }
+
+  changeWeights(): void {
+    throw new UserError('this run fine-tunes one model on cross-entropy alone: there are no loss weights to change', 'setWeights');
+  }
+
+  state(): CoreState {
+    return { projections: new Map(), optimizer: this.optimizer.exportState() };
+  }
+
+  restore(state: { optimizer: AdamWState }): void {
+    this.optimizer.importState(state.optimizer);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
+export class DistillCore implements TrainingCore {
+  readonly distillation: Distillation;
+
+  constructor(teacher: BertModel, student: BertModel, settings: DistillationSettings) {
+    this.distillation = createDistillation(teacher, student, settings);
+  }
+
+  get model(): BertModel {
+    return this.distillation.student;
+  }
+
+  stageAt(step: number): number {
+    return this.distillation.stages.weightsAt(step).stage;
+  }
+
+  step(batch: TrainingBatch, step: number, dropoutSeed: number): StepOutcome {
+    const r = distillationStep(this.distillation, batch, { step, dropoutSeed });
+    const { stage, ...weights } = r.weights;
+    return { stage, weights, clean: r.clean, perturbed: r.perturbed, learningRate: r.learningRate, gradNorm: r.gradNorm };
+  }
+
+  nextStageNow(step: number): void {
+    this.distillation.stages.nextStageNow(step);
+  }
+
+  changeWeights(step: number, change: WeightChange): void {
+    this.distillation.stages.change(step, change);
+  }
+
+  state(): CoreState {
+    return {
+      projections: this.distillation.projections.namedWeights(),
+      optimizer: this.distillation.optimizer.exportState(),
+      schedule: this.distillation.stages.getState(),
+    };
+  }
+
+  restore(state: { optimizer: AdamWState; schedule?: StageScheduleState; projections: Map<string, Float32Array> }): void {
+    const d = this.distillation;
+    for (const [name, variable] of d.projections.namedWeights()) {
+      const values = state.projections.get(name);
+      if (!values) throw new Error(`the checkpoint has no ${name}`);
+      if (values.length !== variable.size) throw new Error(`the checkpoint's ${name} has ${values.length} values, the projection ${variable.size}`);
+      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
+    }
+    d.optimizer.importState(state.optimizer);
+    if (state.schedule) d.stages = StageSchedule.fromState(state.schedule);
+  }
+
+  dispose(): void {
+    disposeDistillation(this.distillation);
+  }
+}

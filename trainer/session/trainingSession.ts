@@ -1,0 +1,343 @@
+// One run from start (or its last checkpoint) to the end: the flat training loop of the trainer.
+//   prepare: config, data, tokenizer, models, the training core, resume from checkpoints/last
+//   loop:    controls (pause, stop, next stage, weights, evaluate / analyze now), one step, progress log,
+//            evaluation + checkpoint every N steps (best model kept by the task's metric), early stopping
+//   end:     the best model exported as a Hugging Face folder in export/, run.json finished
+// The same loop serves the trainer process (events over IPC) and the CLI (a progress bar).
+import * as tf from '@tensorflow/tfjs';
+import { cpSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFolderAtomic } from '../util/atomicFile';
+import { writeHfFolder } from '../checkpoint/hfFolder';
+import { assignHfArrays, modelToHfArrays } from '../checkpoint/hfWeights';
+import { readTrainingCheckpoint, writeTrainingCheckpoint } from '../checkpoint/trainingCheckpoint';
+import { batchIndices, epochOrder, makeBatch } from '../data/batches';
+import { disposeBertInputs, toBertInputs, toLabelTensor } from '../data/tensors';
+import { effectiveLoss, effectiveOptim, effectiveStages, parseRunConfig } from '../config/effective';
+import type { RunConfig } from '../config/runConfig';
+import type { BackendReport, ControlRequest, ErrorInfo, Evaluation, Progress } from '../protocol';
+import { appendMetrics } from '../runs/metricsLog';
+import { runPaths } from '../runs/runFolder';
+import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
+import type { RunRecord, RunStatus } from '../runs/runRecord';
+import { toErrorInfo, UserError } from '../server';
+import { SeededRandom } from '../util/random';
+import { ControlQueue } from './controlQueue';
+import { predict } from './evaluate';
+import { buildModels, modelFolderOf, teacherFolderOf } from './models';
+import { loadTaskData, scorePredictions, type TaskData } from './taskData';
+import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface SessionEvents {
+  log(level: LogLevel, message: string): void;
+  progress(p: Progress): void;
+  evaluation(e: Evaluation): void;
+  checkpoint(c: { runId: string; step: number; path: string; best: boolean }): void;
+  status(s: { runId: string; status: RunStatus; error?: ErrorInfo }): void;
+  /** Called after each evaluation of an lrc / mse run, to compute and store the analysis. */
+  analyze?(ctx: AnalysisContext): Promise<string | undefined>;
+}
+
+export interface AnalysisContext {
+  runDir: string;
+  step: number;
+  stage: number;
+  config: RunConfig;
+  data: TaskData;
+  core: TrainingCore;
+}
+
+export interface SessionOptions {
+  events: SessionEvents;
+  /** Go on from checkpoints/last (if there is one). */
+  resume?: boolean;
+  backend?: BackendReport;
+  versions?: Record<string, string>;
+}
+
+/** The seed of a step's dropout masks: a pure function of the run's seed and the step. */
+export function dropoutSeedOf(seed: number, step: number): number {
+  return new SeededRandom((seed * 1_000_003 + step) >>> 0).nextSeed();
+}
+
+/** The example positions of a step's batch: epoch order shuffled by (seed, epoch), so resuming needs only the step. */
+export function batchOfStep(seed: number, size: number, batchSize: number, step: number): { epoch: number; indices: number[] } {
+  const perEpoch = Math.ceil(size / batchSize);
+  const epoch = Math.floor(step / perEpoch);
+  const order = epochOrder(size, new SeededRandom((seed * 7919 + epoch * 104_729) >>> 0));
+  return { epoch, indices: batchIndices(order, batchSize)[step % perEpoch] };
+}
+
+export class TrainingSession {
+  private readonly paths;
+  private readonly controls: ControlQueue;
+  private paused = false;
+  private stopRequested = false;
+  private evaluateRequested = false;
+  private analyzeRequested = false;
+  /** The id of the run (read from run.json when the session is made: a bad folder fails here). */
+  readonly runId: string;
+
+  constructor(
+    readonly runDir: string,
+    private readonly options: SessionOptions,
+  ) {
+    this.paths = runPaths(runDir);
+    this.runId = readRunRecord(runDir).id;
+    this.controls = new ControlQueue(join(runDir, 'control.jsonl'), (level, m) => this.options.events.log(level, m));
+  }
+
+  /** A request from the host; applied between steps. */
+  control(request: ControlRequest): void {
+    this.controls.push(request);
+  }
+
+  async run(): Promise<RunRecord> {
+    const events = this.options.events;
+    let record = readRunRecord(this.runDir);
+    const config = parseRunConfig(record.config, `${this.paths.record} (config)`);
+    if (record.status === 'finished') throw new UserError(`run ${record.id} has already finished`, 'run');
+    const lastCheckpoint = join(this.paths.checkpoints, 'last');
+    const resuming = !!this.options.resume && existsSync(join(lastCheckpoint, 'state.json'));
+    if (!this.options.resume && record.progress.step > 0) {
+      throw new UserError(`run ${record.id} has already trained ${record.progress.step} steps: resume it instead of starting it again`, 'run');
+    }
+    claimRun(this.runDir);
+    record = updateRun(this.runDir, (r) => ({ ...r, backend: this.options.backend ?? r.backend, versions: this.options.versions ?? r.versions }));
+    this.setStatus('running');
+    let core: TrainingCore | undefined;
+    let teacher: { dispose(): void } | undefined;
+    try {
+      // ---- prepare -----------------------------------------------------------------------------
+      const runsDir = dirname(this.runDir);
+      const data = await loadTaskData(config, this.runDir, modelFolderOf(config, runsDir), (m) => events.log('info', m));
+      const trainSize = data.train.examples.length;
+      if (trainSize === 0) throw new UserError('the training set is empty', 'data');
+      if (data.dev.examples.length === 0) throw new UserError('the dev set is empty', 'data');
+      const batchSize = config.optim.batchSize;
+      const perEpoch = Math.ceil(trainSize / batchSize);
+      const totalSteps = config.optim.maxSteps ?? Math.max(1, Math.ceil(config.optim.epochs * perEpoch));
+      const task = { vocabSize: data.tokenizer.vocab.size, labelNames: data.labelNames, kind: data.kind, maxLength: config.maxLength };
+      const models = buildModels(config, task, teacherFolderOf(config, runsDir));
+      teacher = models.teacher;
+      const optim = effectiveOptim(config);
+      core = models.teacher
+        ? new DistillCore(models.teacher, models.trained, { loss: effectiveLoss(config), optim, stages: effectiveStages(config), totalSteps, seed: config.seed })
+        : new FineTuneCore(models.trained, optim, { peak: optim.learningRate, totalSteps, warmupShare: optim.warmupShare });
+      let step = 0;
+      let evalsWithoutBetter = 0;
+      let best = record.best;
+      if (resuming) {
+        const ckpt = readTrainingCheckpoint(lastCheckpoint);
+        assignHfArrays(core.model, ckpt.student, lastCheckpoint);
+        const projections = new Map([...ckpt.projections].map(([n, a]) => [n, a.values as Float32Array]));
+        core.restore({ optimizer: ckpt.optimizer, schedule: ckpt.extra?.schedule as never, projections });
+        step = ckpt.step;
+        evalsWithoutBetter = Number(ckpt.extra?.evalsWithoutBetter ?? 0);
+        events.log('info', `resumed ${record.id} from its checkpoint at step ${step}`);
+      }
+      updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, totalSteps, epoch: step / perEpoch, stage: core!.stageAt(Math.min(step, totalSteps - 1)) } }));
+      this.metrics({ type: 'start', step, totalSteps, trainExamples: trainSize, devExamples: data.dev.examples.length, resumed: resuming, backend: this.options.backend?.backend });
+      events.log('info', `${record.kind} run ${record.id}: ${trainSize} training examples, ${totalSteps} steps of ${batchSize} (${(totalSteps / perEpoch).toFixed(2)} epochs)`);
+
+      const saveCheckpoint = async () => {
+        const state = core!.state();
+        await writeTrainingCheckpoint(lastCheckpoint, {
+          step,
+          stage: core!.stageAt(Math.min(step, totalSteps - 1)),
+          lossWeights: {},
+          random: {},
+          config: record.config,
+          student: modelToHfArrays(core!.model),
+          projections: new Map([...state.projections].map(([n, v]) => [n, { shape: v.shape.slice(), values: new Float32Array(v.dataSync()) }])),
+          optimizer: state.optimizer,
+          extra: { schedule: state.schedule ?? null, evalsWithoutBetter, best: best ?? null },
+        });
+        this.metrics({ type: 'checkpoint', step, path: lastCheckpoint });
+        events.checkpoint({ runId: record.id, step, path: lastCheckpoint, best: false });
+      };
+
+      const evaluate = async (): Promise<boolean> => {
+        const t0 = Date.now();
+        const p = await predict(core!.model, data.dev, config.eval.batchSize);
+        const scores = scorePredictions(config, data.kind, p.predictions, p.labels);
+        const isBest = !best || scores.score > best.value;
+        if (isBest) {
+          best = { metric: scores.primary, value: scores.score, step };
+          await writeHfFolder(core!.model, join(this.paths.checkpoints, 'best'), { tokenizerFrom: data.tokenizerFolder });
+          events.checkpoint({ runId: record.id, step, path: join(this.paths.checkpoints, 'best'), best: true });
+          evalsWithoutBetter = 0;
+        } else {
+          evalsWithoutBetter += 1;
+        }
+        const e: Evaluation = { runId: record.id, step, metrics: scores.metrics, primary: scores.primary, score: scores.score, best: isBest, seconds: (Date.now() - t0) / 1000 };
+        this.metrics({ type: 'eval', ...e });
+        events.evaluation(e);
+        updateRun(this.runDir, (r) => ({ ...r, best }));
+        return isBest;
+      };
+
+      const analyze = async () => {
+        if (!events.analyze || !models.teacher) return;
+        const file = await events.analyze({ runDir: this.runDir, step, stage: core!.stageAt(Math.min(step, totalSteps - 1)), config, data, core: core! });
+        if (file) this.metrics({ type: 'analysis', step, file });
+      };
+
+      // ---- loop --------------------------------------------------------------------------------
+      let windowStart = Date.now();
+      let windowExamples = 0;
+      let windowTokens = 0;
+      while (step < totalSteps) {
+        await this.applyControls(core, step);
+        if (this.stopRequested) break;
+        if (this.evaluateRequested || this.analyzeRequested) {
+          if (this.evaluateRequested) await evaluate();
+          if (config.eval.analysis || this.analyzeRequested) await analyze();
+          this.evaluateRequested = this.analyzeRequested = false;
+        }
+
+        // one optimiser step
+        const { epoch, indices } = batchOfStep(config.seed, trainSize, batchSize, step);
+        const batch = makeBatch(data.train, indices);
+        const inputs = toBertInputs(batch);
+        const labels = toLabelTensor(batch);
+        let outcome;
+        try {
+          outcome = core.step({ inputs, labels }, step, dropoutSeedOf(config.seed, step));
+        } finally {
+          disposeBertInputs(inputs);
+          labels.dispose();
+        }
+        step += 1;
+        windowExamples += indices.length;
+        windowTokens += batch.attentionMask.reduce((a: number, b: number) => a + b, 0);
+
+        // progress
+        if (step % config.logEverySteps === 0 || step === totalSteps || outcome.stage !== core.stageAt(Math.min(step, totalSteps - 1))) {
+          const seconds = Math.max(1e-3, (Date.now() - windowStart) / 1000);
+          const progress: Progress = {
+            runId: record.id, step, totalSteps, epoch: step / perEpoch, stage: outcome.stage, weights: outcome.weights,
+            clean: outcome.clean, perturbed: outcome.perturbed, learningRate: outcome.learningRate, gradNorm: outcome.gradNorm,
+            examplesPerSecond: windowExamples / seconds, tokensPerSecond: windowTokens / seconds,
+            tensors: tf.memory().numTensors, memoryBytes: process.memoryUsage().rss,
+          };
+          this.metrics({ type: 'progress', ...progress });
+          events.progress(progress);
+          updateRun(this.runDir, (r) => ({ ...r, progress: { step, totalSteps, epoch: epoch + 1 > step / perEpoch ? step / perEpoch : epoch + 1, stage: outcome.stage }, owner: r.owner && { ...r.owner, heartbeatAt: new Date().toISOString() } }));
+          windowStart = Date.now();
+          windowExamples = windowTokens = 0;
+        }
+
+        // evaluate and checkpoint
+        if (step % config.eval.everySteps === 0 || step === totalSteps) {
+          await evaluate();
+          if (config.eval.analysis) await analyze();
+          await saveCheckpoint();
+          if (config.eval.earlyStoppingPatience > 0 && evalsWithoutBetter >= config.eval.earlyStoppingPatience) {
+            events.log('info', `early stopping at step ${step}: no better ${best?.metric} in ${evalsWithoutBetter} evaluations`);
+            this.metrics({ type: 'earlyStop', step });
+            break;
+          }
+        }
+        await new Promise((r) => setImmediate(r)); // let control messages in
+      }
+
+      // ---- end ---------------------------------------------------------------------------------
+      if (this.stopRequested) {
+        await saveCheckpoint();
+        this.setStatus('stopped');
+        return readRunRecord(this.runDir);
+      }
+      await this.exportBest(core, data);
+      this.metrics({ type: 'finished', step, best });
+      this.setStatus('finished');
+      return readRunRecord(this.runDir);
+    } catch (e) {
+      const error = toErrorInfo(e);
+      events.log('error', error.message);
+      this.setStatus('failed', error);
+      throw e;
+    } finally {
+      core?.dispose();
+      core?.model.dispose();
+      teacher?.dispose();
+    }
+  }
+
+  /** export/: the best checkpoint when there is one, else the final weights. */
+  private async exportBest(core: TrainingCore, data: TaskData): Promise<void> {
+    const bestDir = join(this.paths.checkpoints, 'best');
+    if (existsSync(join(bestDir, 'model.safetensors'))) {
+      await writeFolderAtomic(this.paths.export, (tmp) => cpSync(bestDir, tmp, { recursive: true }));
+    } else {
+      await writeHfFolder(core.model, this.paths.export, { tokenizerFrom: data.tokenizerFolder });
+    }
+    this.options.events.log('info', `exported the ${existsSync(bestDir) ? 'best' : 'final'} model to ${this.paths.export}`);
+  }
+
+  private async applyControls(core: TrainingCore, step: number): Promise<void> {
+    for (;;) {
+      for (const request of this.controls.drain()) this.apply(core, step, request);
+      if (!this.paused || this.stopRequested) return;
+      await new Promise((r) => setTimeout(r, 100));
+      updateRun(this.runDir, (r) => ({ ...r, owner: r.owner && { ...r.owner, heartbeatAt: new Date().toISOString() } }));
+    }
+  }
+
+  private apply(core: TrainingCore, step: number, request: ControlRequest): void {
+    const events = this.options.events;
+    try {
+      switch (request.type) {
+        case 'pause':
+          if (!this.paused) this.setStatus('paused');
+          this.paused = true;
+          break;
+        case 'resume':
+          if (this.paused) this.setStatus('running');
+          this.paused = false;
+          break;
+        case 'stop':
+          this.stopRequested = true;
+          break;
+        case 'nextStage':
+          core.nextStageNow(step);
+          break;
+        case 'setWeights': {
+          const { type: _type, ...change } = request;
+          core.changeWeights(step, change);
+          break;
+        }
+        case 'evaluate':
+          this.evaluateRequested = true;
+          break;
+        case 'analyze':
+          this.analyzeRequested = true;
+          break;
+      }
+      this.metrics({ type: 'control', step, request });
+      events.log('info', `applied ${request.type} at step ${step}`);
+    } catch (e) {
+      this.metrics({ type: 'controlRejected', step, request, error: (e as Error).message });
+      events.log('warn', `could not apply ${request.type} at step ${step}: ${(e as Error).message}`);
+    }
+  }
+
+  private setStatus(status: RunStatus, error?: ErrorInfo): void {
+    const live = status === 'running' || status === 'paused';
+    updateRun(this.runDir, (r) => ({
+      ...r,
+      status,
+      error,
+      endedAt: live ? undefined : new Date().toISOString(),
+      owner: live ? r.owner : undefined,
+    }));
+    this.metrics({ type: 'status', step: readRunRecord(this.runDir).progress.step, status, ...(error ? { error: error.message } : {}) });
+    this.options.events.status({ runId: this.runId, status, error });
+  }
+
+  private metrics(record: { type: string; step: number } & Record<string, unknown>): void {
+    appendMetrics(this.paths.metrics, { ...record, time: new Date().toISOString() });
+  }
+}
