@@ -95,9 +95,11 @@ export async function selectBackend(options: BackendChoiceOptions = {}): Promise
   throw new Error(`no TensorFlow.js backend could be started${force ? ` (forced '${force}')` : ''}: ${reasons}`);
 }
 
-/** The dist folder of the installed @tensorflow/tfjs-backend-wasm, which holds its .wasm binaries. */
+/** The dist folder of the installed @tensorflow/tfjs-backend-wasm, which holds its .wasm binaries.
+ * (Resolved at run time from node_modules; a bundle passes its own folder as `wasmDir` instead.) */
 export function defaultWasmDir(): string {
-  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  const packageName = ['@tensorflow', 'tfjs-backend-wasm'].join('/'); // not a literal: esbuild leaves it alone
+  return path.dirname(require.resolve(packageName));
 }
 
 async function loadNative(requirePackage: () => unknown, versionKey: string, library: string) {
