@@ -73,8 +73,9 @@ export type BackendName = z.infer<typeof BackendNameSchema>;
 export const BackendReportSchema = z.object({
   /** The TensorFlow.js backend in use. */
   backend: z.string(),
-  /** The npm package that provides it. */
+  /** The npm package that provides it, and its version. */
   package: z.string(),
+  version: z.string().optional(),
   /** Human-readable device description (CPU model and threads, GPU name, SIMD support). */
   device: z.string(),
   /** Better backends that were tried and why they were not used (their load error). */

@@ -88,7 +88,7 @@ export async function selectBackend(options: BackendChoiceOptions = {}): Promise
       const { version, device } = await candidate.load(options);
       return { backend: candidate.backend, package: candidate.package, version, device, rejected };
     } catch (err) {
-      rejected.push({ name: candidate.package, reason: messageOf(err) });
+      rejected.push({ name: candidate.package, reason: reasonOf(candidate.package, err) });
     }
   }
   const reasons = rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
@@ -116,6 +116,15 @@ async function activate(name: BackendName): Promise<void> {
 
 function withSlash(dir: string): string {
   return dir.endsWith(path.sep) || dir.endsWith('/') ? dir : dir + path.sep;
+}
+
+/** Why a backend was not used, in words for the user: an optional package that is not installed says so. */
+function reasonOf(pkg: string, err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'MODULE_NOT_FOUND' && messageOf(err).includes(pkg)) {
+    return `not installed (an optional dependency whose install step downloads the TensorFlow C library; where that download works: npm install ${pkg})`;
+  }
+  return messageOf(err);
 }
 
 function messageOf(err: unknown): string {

@@ -45,8 +45,8 @@ test('without the native packages the choice is WASM, and the report says why th
   assert.equal(report?.version, '4.22.0');
   assert.match(String(report?.device), /cores?; WASM SIMD (on|off), /);
   assert.deepEqual(report?.rejected, [
-    { name: '@tensorflow/tfjs-node-gpu', reason: "Cannot find module '@tensorflow/tfjs-node-gpu'" },
-    { name: '@tensorflow/tfjs-node', reason: "Cannot find module '@tensorflow/tfjs-node'" },
+    { name: '@tensorflow/tfjs-node-gpu', reason: 'not installed (an optional dependency whose install step downloads the TensorFlow C library; where that download works: npm install @tensorflow/tfjs-node-gpu)' },
+    { name: '@tensorflow/tfjs-node', reason: 'not installed (an optional dependency whose install step downloads the TensorFlow C library; where that download works: npm install @tensorflow/tfjs-node)' },
   ]);
 });
 
@@ -68,6 +68,6 @@ test('a forced choice is used alone, or fails with the reason', (t) => {
   }
   assert.match(
     String(select({ force: 'tensorflow' }).error),
-    /no TensorFlow\.js backend could be started \(forced 'tensorflow'\): @tensorflow\/tfjs-node-gpu: Cannot find module/,
+    /no TensorFlow\.js backend could be started \(forced 'tensorflow'\): @tensorflow\/tfjs-node-gpu: not installed/,
   );
 });
