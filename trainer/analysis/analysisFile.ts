@@ -9,7 +9,7 @@ import type { ModelPrediction, StudentRole } from './batchAnalysis';
 import { ANALYSIS_FORMAT, ANALYSIS_VERSION, AnalysisFileSchema, formatIssuePath, type AnalysisFile, type CaseRecordJson } from './analysisSchema';
 
 /** Texts longer than this are cut (with an ellipsis) so that thousands of cases stay a few MB. */
-export const DEFAULT_MAX_TEXT_CHARS = 300;
+export const DEFAULT_MAX_TEXT_CHARS = 200;
 
 export interface AnalysisFileMeta {
   step: number;

@@ -5,7 +5,7 @@
 //   { "format": "lrc-distill-analysis", "version": 1, "step": 120, "stage": 1, "createdAt": "...",
 //     "run": "lrc",                                   the run's own student ('lrc' or 'mse')
 //     "task": { "kind": "classification", "labelNames": ["ham", "spam"] },
-//     "settings": { "vectorize": "flatten", "angularEps": 1e-6, "unprojected": "nearest", "maxTextChars": 300 },
+//     "settings": { "vectorize": "flatten", "angularEps": 1e-6, "unprojected": "nearest", "maxTextChars": 200 },
 //     "counts": { "examples": 872, "cases": 872 },   grid examples; case records
 //     "teacher": { "layers": 12, "hidden": 768 },
 //     "students": { "lrc": { "layers": 4, "hidden": 312,
