@@ -3,11 +3,12 @@
 //   mse[b][i][j]     = mean of (H_i^s W - H_j^t)^2 over example b's real tokens and the d' dimensions
 // where W is the row's projection (rowProjections.ts). The MSE is TinyBERT's hidden loss (hiddenMse.ts) for
 // one example; over a batch of one the two agree. The values at mapped cells (i, phi(i)) are the case
-// records' per-layer distances. Memory: one (B, L*d') difference at a time, whatever the number of layers.
+// records' per-layer distances. Memory: no copy of the teacher's states, and a few (B, L, d') temporaries
+// at a time, whatever the number of layers.
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_ANGULAR_EPS, normalizeRows } from '../losses/angularDistance';
 import { projectHidden } from '../losses/projections';
-import { vectorizeHidden, type VectorizeMode } from '../losses/vectorize';
+import { tokenMask3d, vectorizeHidden, type VectorizeMode } from '../losses/vectorize';
 import type { RowProjection } from './rowProjections';
 
 export interface LayerDistanceInputs {
@@ -80,25 +81,38 @@ export function batchLayerDistances(inputs: LayerDistanceInputs, options: LayerD
   const dTeacher = teacherHidden[0].shape[2];
   const computed = rows.flatMap((row, i) => (row === null ? [] : [i]));
 
+  const flatten = options.vectorize === 'flatten';
+  const eps2 = eps * eps;
+
   const values = tf.tidy(() => {
-    // Teacher columns: masked flattened state (for the MSE) and unit vec (for g).
-    const teacherFlat = teacherHidden.map((h) => vectorizeHidden(h, attentionMask, 'flatten')); // C x (B, L*d')
-    const teacherUnit = teacherHidden.map((h, j) =>
-      normalizeRows(options.vectorize === 'flatten' ? teacherFlat[j] : vectorizeHidden(h, attentionMask, options.vectorize), eps)); // C x (B, D)
-    const denominator = tf.mul(tf.maximum(tf.sum(tf.cast(attentionMask, 'float32'), 1), 1), dTeacher); // (B) real tokens x d'
-    // Per computed row, inside its own tidy so that its (B, L, d') intermediates go at once:
-    // (C, B) of g and (C, B) of the MSE, which the outer tidy then owns.
+    const mask3 = tokenMask3d(attentionMask); // (B, L, 1)
+    const denominator = tf.mul(tf.maximum(tf.sum(mask3, [1, 2]), 1), dTeacher); // (B) real tokens x d'
+    // Teacher columns. 'flatten': only the smoothed norms |vec(H_j^t)|_eps (B), no copy of the states;
+    // 'cls' / 'mean': the unit vectors (B, d'), which are small.
+    const teacherNorm = flatten ? teacherHidden.map((h) => tf.sqrt(tf.add(tf.sum(tf.mul(tf.square(h), mask3), [1, 2]), eps2))) : []; // C x (B)
+    const teacherUnit = flatten ? [] : teacherHidden.map((h) => normalizeRows(vectorizeHidden(h, attentionMask, options.vectorize), eps)); // C x (B, d')
+    // Per computed row, inside its own tidy (and each cell inside another), so that at most a few
+    // (B, L, d') intermediates live at once: (C, B) of g and (C, B) of the MSE, owned by the outer tidy.
     const perRow = computed.map((i) =>
       tf.tidy(() => {
         const row = rows[i]!;
         const projected = row === 'identity' ? studentHidden[i] : projectHidden(studentHidden[i], projections[row.projection]); // (B, L, d')
-        const flat = vectorizeHidden(projected, attentionMask, 'flatten'); // (B, L*d')
-        const unit = normalizeRows(options.vectorize === 'flatten' ? flat : vectorizeHidden(projected, attentionMask, options.vectorize), eps); // (B, D)
+        const masked = tf.mul(projected, mask3); // (B, L, d'): vec 'flatten' before its reshape (padding rows zero)
+        const norm = flatten ? tf.sqrt(tf.add(tf.sum(tf.square(masked), [1, 2]), eps2)) : undefined; // (B)
+        const unit = flatten ? undefined : normalizeRows(vectorizeHidden(projected, attentionMask, options.vectorize), eps); // (B, d')
         const angular: tf.Tensor[] = [];
         const mse: tf.Tensor[] = [];
         for (let j = 0; j < C; j++) {
-          angular.push(tf.sub(1, tf.sum(tf.mul(unit, teacherUnit[j]), 1))); // (B)
-          mse.push(tf.div(tf.sum(tf.square(tf.sub(flat, teacherFlat[j])), 1), denominator)); // (B)
+          const [a, m] = tf.tidy(() => {
+            // g = 1 - x.y / (|x|_eps |y|_eps): normalizeRows' smoothing, without materialising the unit vectors.
+            const cos = flatten
+              ? tf.div(tf.sum(tf.mul(masked, teacherHidden[j]), [1, 2]), tf.mul(norm!, teacherNorm[j])) // (B)
+              : tf.sum(tf.mul(unit!, teacherUnit[j]), 1); // (B)
+            const squared = tf.sum(tf.mul(tf.square(tf.sub(masked, teacherHidden[j])), mask3), [1, 2]); // (B)
+            return [tf.sub(1, cos), tf.div(squared, denominator)];
+          });
+          angular.push(a);
+          mse.push(m);
         }
         return [tf.stack(angular), tf.stack(mse)]; // 2 x (C, B)
       }),
