@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from './server';
 import { FLAGS, type Flags } from './cli/options';
-import { distillCommand, EXIT, resumeCommand, trainCommand, type CliContext } from './cli/runCommands';
+import { analyzeCommand, distillCommand, EXIT, resumeCommand, trainCommand, type CliContext } from './cli/runCommands';
 import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/inspectCommands';
 import { demoCommand } from './cli/demo';
 
@@ -22,6 +22,7 @@ Commands
   resume <run>              go on from a run's last checkpoint (after a stop or a crash)
   runs                      list the runs (--json for the records)
   eval <run>                evaluate a run's model on its dev set
+  analyze <run>             the paired analysis of an LRC run and its MSE baseline (layer grids, cases)
   export <run> --out <dir>  write a run's model as a Hugging Face folder (--dtype f32|f16|bf16)
   control <run> <request>   steer a running run: pause, resume, stop, next-stage, evaluate, analyze,
                             set alpha=1 beta=1 gamma=3 temperature=1.1 epsilon=1
@@ -71,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(ctx);
     case 'control':
       return controlCommand(ctx);
+    case 'analyze':
+      return analyzeCommand(ctx);
     default:
       console.error(`lrc-distill: unknown command '${command}'\n\n${USAGE}`);
       return EXIT.usage;

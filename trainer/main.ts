@@ -2,6 +2,7 @@
 // channel; every message goes through TrainerServer, which validates it. The process ends on
 // `shutdown`, when the host disconnects, or on SIGTERM.
 import {
+  AnalysisEvent,
   CheckpointEvent,
   ControlRunRequest,
   EvaluationEvent,
@@ -52,6 +53,7 @@ server.on(StartRunRequest, async ({ runDir, resume }) => {
       evaluation: (e) => server.emit(EvaluationEvent, e),
       checkpoint: (c) => server.emit(CheckpointEvent, c),
       status: (st) => server.emit(StatusEvent, st),
+      analysis: (a) => server.emit(AnalysisEvent, a),
     },
   });
   session = s;

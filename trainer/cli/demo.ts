@@ -18,6 +18,7 @@ import { configFromFlags } from './options';
 import { createRunFromConfig, EXIT, runSession, type CliContext } from './runCommands';
 import { modelFolderOfRun } from './inspectCommands';
 import { updateRun } from '../runs/runStore';
+import { runPairedAnalysis } from '../session/analysisStep';
 
 /** The demo's defaults; every one can be overridden by the usual flags. */
 export const DEMO = {
@@ -111,6 +112,9 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
     if (done.status !== 'finished') return done.status === 'stopped' ? EXIT.interrupted : EXIT.runFailed;
     results.push([name, done, run.dir]);
   }
+
+  // the case analysis of the LRC student against its MSE baseline
+  await runPairedAnalysis(lrc.dir, mse.dir, (m) => console.log(m));
 
   // 4. evaluate and summarise
   const rows: Row[] = [];

@@ -9,7 +9,8 @@ import type { RunConfig } from '../config/runConfig';
 import { createRun, findRunDir, readRun, updateRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
 import { UserError } from '../server';
-import { TrainingSession, type SessionEvents } from '../session/trainingSession';
+import { TrainingSession } from '../session/trainingSession';
+import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
 import { configFromFlags, teacherFromFlag, type Flags } from './options';
 import { terminalEvents } from './terminalEvents';
@@ -20,8 +21,6 @@ export interface CliContext {
   flags: Flags;
   positionals: string[];
   runsDir: string;
-  /** Adds the analysis hook to a session's events (lrc / mse runs). */
-  withAnalysis?: (events: SessionEvents) => SessionEvents;
 }
 
 let interrupted = false;
@@ -41,7 +40,7 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
   const backend = await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
   const events = terminalEvents(record.id.split('-').slice(2).join('-'), { plain: ctx.flags.plain });
   if (!ctx.flags.plain) console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})`);
-  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events: ctx.withAnalysis ? ctx.withAnalysis(events) : events });
+  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events });
   current = session;
   process.on('SIGINT', onInterrupt);
   try {
@@ -98,7 +97,28 @@ export async function distillCommand(ctx: CliContext): Promise<number> {
   if (!baseline || first.status !== 'finished') return exitCodeOf(first);
   const second = await runSession(ctx, baseline.dir, false);
   console.log(summary(second, baseline.dir));
+  if (second.status === 'finished' && main.config.eval.analysis) await runPairedAnalysis(main.dir, baseline.dir, (m) => console.log(m));
   return Math.max(exitCodeOf(first), exitCodeOf(second));
+}
+
+/** analyze <lrc run>: the paired analysis of an LRC run and its MSE baseline (both finished). */
+export async function analyzeCommand(ctx: CliContext): Promise<number> {
+  const id = ctx.positionals[0];
+  if (!id) throw new UserError('analyze needs an LRC run: lrc-distill analyze <run>', 'run');
+  const dir = findRunDir(ctx.runsDir, id);
+  const record = readRun(dir);
+  const lrcDir = record.kind === 'mse' && record.pairedRunId ? findRunDir(ctx.runsDir, record.pairedRunId) : dir;
+  const lrc = readRun(lrcDir);
+  if (lrc.kind !== 'lrc') throw new UserError(`run ${lrc.id} is a ${lrc.kind} run: the analysis compares an LRC run with its MSE baseline`, 'run');
+  if (!lrc.pairedRunId) throw new UserError(`run ${lrc.id} has no paired MSE baseline (distill --baseline makes one)`, 'run');
+  const mseDir = findRunDir(ctx.runsDir, lrc.pairedRunId);
+  for (const r of [lrc, readRun(mseDir)]) {
+    if (r.status !== 'finished' && r.status !== 'stopped') throw new UserError(`run ${r.id} is ${r.status}: both runs must have trained (finished or stopped)`, 'run');
+  }
+  const config = parseRunConfig(lrc.config, `${lrcDir}/run.json (config)`);
+  await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
+  await runPairedAnalysis(lrcDir, mseDir, (m) => console.log(m));
+  return EXIT.ok;
 }
 
 export async function resumeCommand(ctx: CliContext): Promise<number> {

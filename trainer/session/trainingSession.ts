@@ -27,6 +27,7 @@ import { predict } from './evaluate';
 import { buildModels, modelFolderOf, teacherFolderOf } from './models';
 import { loadTaskData, scorePredictions, type TaskData } from './taskData';
 import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
+import { runAnalysisStep } from './analysisStep';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -36,8 +37,8 @@ export interface SessionEvents {
   evaluation(e: Evaluation): void;
   checkpoint(c: { runId: string; step: number; path: string; best: boolean }): void;
   status(s: { runId: string; status: RunStatus; error?: ErrorInfo }): void;
-  /** Called after each evaluation of an lrc / mse run, to compute and store the analysis. */
-  analyze?(ctx: AnalysisContext): Promise<string | undefined>;
+  /** An analysis file (layer grids and case records) was written. */
+  analysis?(a: { runId: string; step: number; file: string }): void;
 }
 
 export interface AnalysisContext {
@@ -180,9 +181,10 @@ export class TrainingSession {
       };
 
       const analyze = async () => {
-        if (!events.analyze || !models.teacher) return;
-        const file = await events.analyze({ runDir: this.runDir, step, stage: core!.stageAt(Math.min(step, totalSteps - 1)), config, data, core: core! });
-        if (file) this.metrics({ type: 'analysis', step, file });
+        const file = await runAnalysisStep({ runDir: this.runDir, step, stage: core!.stageAt(Math.max(0, Math.min(step, totalSteps) - 1)), config, data, core: core! });
+        if (!file) return;
+        this.metrics({ type: 'analysis', step, file });
+        events.analysis?.({ runId: record.id, step, file });
       };
 
       // ---- loop --------------------------------------------------------------------------------

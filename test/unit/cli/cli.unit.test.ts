@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tempDir } from '../helpers/tempDir';
+import { listAnalysisFiles, readAnalysisFile } from '../../../trainer/analysis';
 import { writeTinyTask } from '../session/tinyTask';
 
 const root = join(__dirname, '..', '..', '..');
@@ -43,6 +44,15 @@ test('train-teacher, distill --baseline, runs, eval, export and control work tog
   assert.equal(mse.pairedRunId, lrc.id);
   const table = cli(['runs'], dir);
   assert.match(table.out, /^id\s+kind\s+status\s+step\s+stage\s+best/m);
+
+  // distill --baseline ends with the paired analysis: both students in the LRC run's last analysis file
+  const analyses = listAnalysisFiles(join(dir, '.lrc', 'runs', lrc.id));
+  const paired = readAnalysisFile(analyses[analyses.length - 1].path);
+  assert.ok(paired.students.lrc && paired.students.mse, 'both students analysed');
+  assert.ok(paired.cases.every((c) => c.lrc && c.mse && c.teacher), 'every case has the three predictions');
+  const again = cli(['analyze', mse.id], dir);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out, /paired analysis of/);
 
   const evaluation = cli(['eval', lrc.id, '--json'], dir);
   assert.equal(evaluation.code, 0, evaluation.err);

@@ -11,6 +11,7 @@ import { createRun, readRun } from '../../../trainer/runs/runStore';
 import { readMetrics } from '../../../trainer/runs/metricsLog';
 import { TrainingSession, type SessionEvents } from '../../../trainer/session/trainingSession';
 import { loadHfModel } from '../../../trainer/checkpoint/hfFolder';
+import { listAnalysisFiles, readAnalysisFile } from '../../../trainer/analysis';
 import { tinyConfig, TINY_STUDENT, TINY_TEACHER, writeTinyTask } from './tinyTask';
 
 const quiet = (onProgress?: (step: number) => void): SessionEvents => ({
@@ -64,6 +65,16 @@ test('an LRC run switches stages at the split, logs clean and perturbed losses, 
     assert.equal(p.clean.hard !== undefined, p.stage === 2, `L_hard only in stage 2 (step ${p.step})`);
     assert.ok(p.perturbed && Number.isFinite(p.perturbed.total), 'the perturbed loss is logged');
   }
+  // an analysis file per evaluation, with the run's own student
+  const analyses = listAnalysisFiles(join(runs, r.id));
+  const evals = readMetrics(join(runs, r.id, 'metrics.jsonl')).filter((m) => m.type === 'eval').map((m) => m.step);
+  assert.deepEqual(analyses.map((f) => f.step), evals);
+  const last = readAnalysisFile(analyses[analyses.length - 1].path);
+  assert.equal(last.run, 'lrc');
+  assert.equal(last.counts.cases, 32);
+  const grid = last.students.lrc!.grid.angular;
+  assert.equal(grid.length, TINY_STUDENT.layers + 1);
+  assert.equal(grid[0]!.length, TINY_TEACHER.layers + 1);
 });
 
 test('control.jsonl requests reach the loop: next stage, weights, pause/resume, stop; resume finishes the run', async () => {
