@@ -3,6 +3,8 @@
 // `shutdown`, when the host disconnects, or on SIGTERM.
 import {
   AnalysisEvent,
+  AnalyzeTextRequest,
+  PairedAnalysisRequest,
   CheckpointEvent,
   ControlRunRequest,
   EvaluationEvent,
@@ -22,6 +24,8 @@ import { selectBackend } from './backend/select';
 import { wasmDirBeside } from './backend/wasmDir';
 import { trainerVersions } from './versions';
 import { TrainingSession } from './session/trainingSession';
+import { analyzeText } from './session/analyzeText';
+import { runPairedAnalysis } from './session/analysisStep';
 
 if (!process.send) {
   console.error('The trainer is started by the LRC Distill extension over IPC; use `lrc-distill` (dist/cli.js) from a terminal.');
@@ -71,6 +75,16 @@ server.on(ControlRunRequest, (request) => {
   if (!session) throw new UserError('no run is running in this trainer', 'control');
   session.control(request);
   return {};
+});
+
+server.on(AnalyzeTextRequest, async ({ runDir, text, textPair }) => {
+  backend ??= await selectBackend({ wasmDir: wasmDirBeside(__dirname) });
+  return analyzeText(runDir, text, textPair);
+});
+
+server.on(PairedAnalysisRequest, async ({ lrcRunDir, mseRunDir }) => {
+  backend ??= await selectBackend({ wasmDir: wasmDirBeside(__dirname) });
+  return { file: await runPairedAnalysis(lrcRunDir, mseRunDir, (message) => server.emit(LogEvent, { level: 'info', message })) };
 });
 
 server.on(ShutdownRequest, () => {

@@ -194,3 +194,39 @@ export const FinishedEvent = new EventType('finished', z.object({
   best: z.object({ metric: z.string(), value: z.number(), step: z.number().int() }).optional(),
   error: z.string().optional(),
 }));
+
+// ---- analysis ------------------------------------------------------------------------------------
+
+const ModelPredictionSchema = z.object({
+  /** Class id, or the score of a regression task. */
+  prediction: z.number(),
+  probabilities: z.array(z.number()).optional(),
+});
+const StudentCaseSchema = ModelPredictionSchema.extend({
+  /** Per mapped layer: angular distance and MSE of the student (projected) to the teacher. */
+  angular: z.array(z.number()),
+  mse: z.array(z.number()),
+});
+
+/** One text (or pair) through the teacher, the LRC student and its MSE baseline ("Analyze Selection"). */
+export const AnalyzeTextRequest = new RequestType(
+  'analyzeText',
+  z.object({ runDir: z.string().min(1), text: z.string(), textPair: z.string().optional() }).strict(),
+  z.object({
+    labelNames: z.array(z.string()),
+    record: z.object({
+      text: z.string(),
+      textPair: z.string().optional(),
+      teacher: ModelPredictionSchema,
+      lrc: StudentCaseSchema.optional(),
+      mse: StudentCaseSchema.optional(),
+    }),
+  }),
+);
+
+/** The paired analysis of a trained LRC run and its MSE baseline, now; answers with the file written. */
+export const PairedAnalysisRequest = new RequestType(
+  'pairedAnalysis',
+  z.object({ lrcRunDir: z.string().min(1), mseRunDir: z.string().min(1) }).strict(),
+  z.object({ file: z.string() }),
+);

@@ -32,13 +32,13 @@ export async function runAnalysisStep(ctx: AnalysisContext): Promise<string | un
   return writeAnalysisFile(ctx.runDir, toAnalysisFile(result, { step: ctx.step, stage: ctx.stage, run: role, labelNames: ctx.data.labelNames }));
 }
 
-interface LoadedStudent {
+export interface LoadedStudent {
   student: AnalysisStudent;
   dispose(): void;
 }
 
 /** A run's student and projections as they were at its last checkpoint. */
-function studentOfRun(runDir: string, teacher: BertModel): LoadedStudent {
+export function studentOfRun(runDir: string, teacher: BertModel): LoadedStudent {
   const ckptDir = join(runDir, 'checkpoints', 'last');
   const ckpt = readTrainingCheckpoint(ckptDir);
   const { model } = loadHfModel(join(runDir, 'export'), { trainable: false });
