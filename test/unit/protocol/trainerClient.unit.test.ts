@@ -29,7 +29,7 @@ test('the trainer answers hello with its backend and versions, and stops on requ
     assert.equal(hello.versions.node, process.versions.node);
     if (hello.backend.backend !== 'tensorflow') {
       // the better backend was tried, and the report says why it was not used
-      assert.ok(hello.backend.rejected.some((r) => r.name === 'tensorflow' && r.reason.length > 0), JSON.stringify(hello.backend.rejected));
+      assert.ok(hello.backend.rejected.some((r) => r.name.startsWith('@tensorflow/tfjs-node') && r.reason.length > 0), JSON.stringify(hello.backend.rejected));
     }
     const pid = client.pid!;
     await client.stop(10_000);
@@ -82,8 +82,7 @@ test('dispose kills a running trainer', async () => {
   const client = new TrainerClient({ script: join(root, 'test', 'fixtures', 'processes', 'silent-trainer.mjs'), cwd: root, log: () => {} });
   client.start();
   const pid = client.pid!;
-  const exited = new Promise((r) => client.onExit(r));
   client.dispose();
-  await exited;
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(isAlive(pid), false);
 });
