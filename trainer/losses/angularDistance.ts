@@ -6,9 +6,9 @@
 // -y / (eps |y|_eps), of size about 1 / eps; clipping by global norm bounds its effect on a step).
 // For vectors of norm >> eps the smoothing changes cos by about eps^2 / |x|^2, far below float32 noise.
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_ANGULAR_EPS } from './config';
 
-/** Default eps of the smoothed norm; small against the norm of any real hidden-state vector. */
-export const DEFAULT_ANGULAR_EPS = 1e-6;
+export { DEFAULT_ANGULAR_EPS } from './config';
 
 /** Rows scaled to (almost) unit length: x / sqrt(|x|^2 + eps^2) along the last axis. */
 export function normalizeRows<R extends tf.Rank>(x: tf.Tensor<R>, eps = DEFAULT_ANGULAR_EPS): tf.Tensor<R> {

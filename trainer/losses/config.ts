@@ -1,9 +1,11 @@
 // The loss settings of a distillation run, with the defaults of docs/lrc-bert.md.
-import { DEFAULT_ANGULAR_EPS } from './angularDistance';
 import type { NegativeSelection } from './cosNce';
 import type { IntermediateLossKind } from './intermediate';
 import type { LayerMappingSpec } from './layerMapping';
 import type { VectorizeMode } from './vectorize';
+
+/** Default eps of the smoothed norm of the angular distance; small against the norm of any real hidden-state vector. */
+export const DEFAULT_ANGULAR_EPS = 1e-6;
 
 export interface LossConfig {
   /** L_mid: 'cosnce' (LRC-BERT) or 'mse' (the baseline, TinyBERT's hidden loss). */

@@ -6,14 +6,11 @@ import type { LossConfig } from './config';
 import { intermediateLoss } from './intermediate';
 import type { LayerPair } from './layerMapping';
 import { hardLoss, softLoss } from './prediction';
+import { checkLossWeights, type LossWeights } from './weights';
 
-export interface LossWeights {
-  alpha: number;
-  beta: number;
-  gamma: number;
-  /** Temperature T of L_soft. */
-  temperature: number;
-}
+export { checkLossWeights, type LossWeights } from './weights';
+
+
 
 export interface TotalLossInputs {
   student: BertOutput;
@@ -39,15 +36,6 @@ export interface TotalLoss {
   hard?: tf.Scalar;
 }
 
-export function checkLossWeights(w: LossWeights): void {
-  for (const key of ['alpha', 'beta', 'gamma'] as const) {
-    if (!Number.isFinite(w[key]) || w[key] < 0) throw new Error(`loss weight ${key} must be a finite number >= 0, got ${w[key]}`);
-  }
-  if (w.alpha === 0 && w.beta === 0 && w.gamma === 0) {
-    throw new Error('loss weights alpha, beta and gamma are all 0: there is nothing to train');
-  }
-  if (!Number.isFinite(w.temperature) || w.temperature <= 0) throw new Error(`temperature must be > 0, got ${w.temperature}`);
-}
 
 export function totalLoss(inputs: TotalLossInputs, weights: LossWeights, config: LossConfig): TotalLoss {
   checkLossWeights(weights);

@@ -2,7 +2,7 @@
 // intermediate layers only (alpha:beta:gamma = 1:0:0), stage 2 adds the prediction layer (1:1:3), T = 1.1,
 // perturbation epsilon = 1.0. A running job can move to stage 2 now, or change the weights, T and epsilon
 // between steps; `weightsAt(step)` is a pure function of the state those requests leave.
-import { checkLossWeights } from '../losses/total';
+import { checkLossWeights } from '../losses/weights';
 
 export interface StageWeights {
   alpha: number;

@@ -42,7 +42,7 @@ test('a selection analysed by the trainer matches the paired case record of the 
       const a = selection.record[role]!;
       const b = paired[role]!;
       assert.equal(a.prediction, b.prediction, `${role} prediction`);
-      a.probabilities!.forEach((p, i) => assert.ok(Math.abs(p - b.probabilities![i]) < 1e-3, `${role} probability ${p} vs ${b.probabilities![i]}`));
+      a.probabilities!.forEach((p, i) => assert.ok(Math.abs(p - (b.probabilities![i] ?? NaN)) < 1e-3, `${role} probability ${p} vs ${b.probabilities![i]}`));
     }
     for (const role of ['lrc', 'mse'] as const) {
       const a = selection.record[role]!;
