@@ -1,21 +1,13 @@
-// Command factories over the extension's context, registered in extension.ts by id.
+// Every command of the extension, by id, as factories over the extension's context (extension.ts
+// registers them). Run commands live in commands/runCommands.ts, model commands in commands/studentCommands.ts.
 import * as vscode from 'vscode';
-import { DashboardPanel } from './panels/dashboardPanel';
-import type { RunExplorer } from './views/runExplorer';
-import type { TrainerService } from './trainer/trainerService';
+import { guarded, showError, type CommandContext, type CommandFactory } from './commands/context';
+import { runCommands } from './commands/runCommands';
+import { studentCommands } from './commands/studentCommands';
 
-export interface CommandContext {
-  extensionUri: vscode.Uri;
-  trainer: TrainerService;
-  runs: RunExplorer;
-  output: vscode.LogOutputChannel;
-}
+export { showError, type CommandContext };
 
-type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
-
-export const commands: Record<string, CommandFactory> = {
-  'lrcDistill.openDashboard': (ctx) => () => DashboardPanel.createOrShow(ctx.extensionUri, ctx.trainer),
-
+const trainerCommands: Record<string, CommandFactory> = {
   'lrcDistill.showTrainerBackend': (ctx) => async () => {
     try {
       const hello = await vscode.window.withProgress(
@@ -36,10 +28,7 @@ export const commands: Record<string, CommandFactory> = {
 
   'lrcDistill.showTrainerLog': (ctx) => () => ctx.output.show(true),
 
-  'lrcDistill.refreshRuns': (ctx) => () => ctx.runs.refresh(),
+  'lrcDistill.refreshRuns': (ctx) => guarded(ctx, 'Refresh Runs', () => ctx.runs.refresh()),
 };
 
-export async function showError(ctx: CommandContext, message: string): Promise<void> {
-  const choice = await vscode.window.showErrorMessage(`LRC Distill: ${message}`, 'Show Log');
-  if (choice === 'Show Log') ctx.output.show(true);
-}
+export const commands: Record<string, CommandFactory> = { ...trainerCommands, ...runCommands, ...studentCommands };

@@ -2,16 +2,64 @@
 import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
 
-/** The absolute runs folder of the first workspace folder, or undefined without a workspace. */
-export function runsFolder(): string | undefined {
-  const setting = vscode.workspace.getConfiguration('lrcDistill').get<string>('runsFolder', '.lrc/runs');
-  if (isAbsolute(setting)) return setting;
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? join(folder.uri.fsPath, setting) : undefined;
+const section = () => vscode.workspace.getConfiguration('lrcDistill');
+
+/** The first workspace folder's path, or undefined without a workspace. */
+export function workspaceFolder(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
-export type BackendSetting = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** The absolute runs folder of the first workspace folder, or undefined without a workspace. */
+export function runsFolder(): string | undefined {
+  const setting = section().get<string>('runsFolder', '.lrc/runs');
+  if (isAbsolute(setting)) return setting;
+  const folder = workspaceFolder();
+  return folder ? join(folder, setting) : undefined;
+}
+
+/** Where the new-run wizard saves its configs: `.lrc/configs/` in the workspace. */
+export function configsFolder(): string | undefined {
+  const folder = workspaceFolder();
+  return folder ? join(folder, '.lrc', 'configs') : undefined;
+}
+
+export const BACKEND_SETTINGS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendSetting = (typeof BACKEND_SETTINGS)[number];
 
 export function backendSetting(): BackendSetting {
-  return vscode.workspace.getConfiguration('lrcDistill').get<BackendSetting>('backend', 'auto');
+  return section().get<BackendSetting>('backend', 'auto');
+}
+
+/** Writes lrcDistill.backend in the workspace (or the user settings without a workspace). */
+export async function setBackendSetting(value: BackendSetting): Promise<void> {
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await section().update('backend', value, target);
+}
+
+/** How long a trainer may leave a request (or the liveness ping) unanswered before it counts as hung. */
+export function trainerTimeoutMs(): number {
+  return Math.max(5, section().get<number>('trainerTimeoutSeconds', 120)) * 1000;
+}
+
+export const STUDENT_PRESET_NAMES = ['paper', 'small', 'tiny'] as const;
+export type StudentPresetName = (typeof STUDENT_PRESET_NAMES)[number];
+
+/** Defaults of the new-run wizard. */
+export interface WizardDefaults {
+  student: StudentPresetName;
+  epochs: number;
+  learningRate: number;
+  split: number;
+  evalEverySteps: number;
+}
+
+export function wizardDefaults(): WizardDefaults {
+  const s = section();
+  return {
+    student: s.get<StudentPresetName>('defaults.student', 'paper'),
+    epochs: s.get<number>('defaults.epochs', 3),
+    learningRate: s.get<number>('defaults.learningRate', 1e-4),
+    split: s.get<number>('defaults.stageSplit', 0.8),
+    evalEverySteps: s.get<number>('evalEverySteps', 200),
+  };
 }

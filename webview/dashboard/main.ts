@@ -1,35 +1,51 @@
-// The run dashboard (browser side). For now it shows the trainer process and its backend; live runs
-// arrive with the run store.
+// The run dashboard (browser side): the overview of the trainer without a run, or one run's page. The
+// run id comes from the host (data-run-id) or, after a reload, from the saved state.
 import { ReadyNotification } from '../shared/protocol';
-import { button, divider, tag } from '../shared/toolkit';
 import { connect } from '../shared/vscodeApi';
-import { DidChangeTrainerNotification, StartTrainerNotification, type DashboardState, type TrainerInfo } from './protocol';
+import {
+  ControlNotification,
+  DidAppendPointsNotification,
+  DidChangeRunNotification,
+  DidChangeTrainerNotification,
+  DidControlNotification,
+  DidLoadRunNotification,
+  OpenRunNotification,
+  StartTrainerNotification,
+  isDashboardState,
+  type DashboardState,
+} from './protocol';
+import { renderOverview } from './overview';
+import { RunPage } from './runPage';
 
 const host = connect<DashboardState>();
 const root = document.getElementById('dashboard-root')!;
+const saved = host.getState();
+const runId = root.dataset.runId ?? (isDashboardState(saved) ? saved.runId : undefined);
+host.setState({ runId });
 
-function render(info: TrainerInfo): void {
-  const status = document.createElement('p');
-  status.id = 'trainer-status';
-  status.append('Trainer: ', tag(info.status));
-  const backend = document.createElement('p');
-  backend.id = 'trainer-backend';
-  backend.textContent = info.backend ? `Backend: ${info.backend}${info.device ? ` on ${info.device}` : ''}` : 'Backend: not chosen yet';
-  const detail = document.createElement('p');
-  detail.textContent = info.detail ?? '';
-  detail.className = 'muted';
-  const heading = document.createElement('h1');
-  heading.textContent = 'LRC Distill: run dashboard';
-  root.replaceChildren(heading, divider(), status, backend, detail);
-  if (info.status === 'not started' || info.status === 'failed') {
-    const start = button(info.status === 'failed' ? 'Try again' : 'Start trainer', () => host.post(StartTrainerNotification.create({})));
-    start.id = 'start-trainer';
-    root.append(start);
-  }
-}
+let page: RunPage | undefined;
+const startTrainer = () => host.post(StartTrainerNotification.create({}));
 
 host.onMessage((msg) => {
-  if (DidChangeTrainerNotification.is(msg)) render(msg.params);
+  if (DidChangeTrainerNotification.is(msg)) {
+    if (!runId) renderOverview(root, msg.params, startTrainer);
+  } else if (DidLoadRunNotification.is(msg)) {
+    const { run, points } = msg.params;
+    if (run.id !== runId) return;
+    if (!page) {
+      page = new RunPage(root, run, (action) => host.post(ControlNotification.create({ runId: run.id, action })), (id) => host.post(OpenRunNotification.create({ runId: id })));
+    }
+    page.load(run, points);
+  } else if (DidAppendPointsNotification.is(msg)) {
+    if (page && msg.params.runId === page.runId) page.append(msg.params.points);
+  } else if (DidChangeRunNotification.is(msg)) {
+    if (page && msg.params.run.id === page.runId) page.setRun(msg.params.run);
+  } else if (DidControlNotification.is(msg)) {
+    page?.showFeedback(msg.params.ok, msg.params.message);
+  } else {
+    console.warn('dashboard: ignored a message that fits no declared type', msg);
+  }
 });
-render({ status: 'not started' });
+
+if (!runId) renderOverview(root, { status: 'not started' }, startTrainer);
 host.post(ReadyNotification.create({}));
