@@ -21,7 +21,7 @@ export const FILTERS = {
   resumable: {
     purpose: 'to start or resume',
     rule: 'only a queued, stopped, crashed, failed or paused run can be started or resumed',
-    fits: (r, ctx) => ['queued', 'stopped', 'crashed', 'failed', 'paused'].includes(r.status) && !ctx.manager.isOwned(r.id),
+    fits: (r, ctx) => r.status === 'paused' || (['queued', 'stopped', 'crashed', 'failed'].includes(r.status) && !ctx.manager.isOwned(r.id)),
   },
   running: { purpose: 'to pause', rule: 'only a running run can be paused', fits: (r) => r.status === 'running' },
   live: { purpose: 'to stop', rule: 'only a running or paused run can be stopped', fits: (r) => isLive(r) },

@@ -188,6 +188,7 @@ export class RunManager extends Disposable {
       cwd: workspaceFolder() ?? this.runsDir(),
       log: (line) => this.output.info(`[${tag}] ${line}`),
       timeoutMs: trainerTimeoutMs(),
+      pingEveryMs: Math.min(15_000, trainerTimeoutMs() / 2),
       onEvent: (msg) => this.onEvent(runId, msg),
       onExit: (info) => this.onExit(runId, proc, info),
     });

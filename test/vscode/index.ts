@@ -8,6 +8,7 @@ import Mocha from 'mocha';
 // test/vscode/**/*.test.ts file is missing from this list.
 const testFiles: Array<[name: string, load: () => Promise<unknown>]> = [
   ['smoke.test', () => import('./smoke.test')],
+  ['runs.test', () => import('./runs.test')],
 ];
 
 export async function run(): Promise<void> {
