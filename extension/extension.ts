@@ -12,6 +12,7 @@ import { RunManager } from './trainer/runManager';
 import { TrainerService } from './trainer/trainerService';
 import { isDashboardState } from '../webview/dashboard/protocol';
 import { RunExplorer } from './views/runExplorer';
+import { registerAnalysisViews } from './analysis/registerAnalysisViews';
 
 let trainer: TrainerService | undefined;
 let manager: RunManager | undefined;
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
     }),
     ...Object.entries(commands).map(([id, factory]) => vscode.commands.registerCommand(id, factory(ctx))),
   );
+  registerAnalysisViews(context, { extensionUri: context.extensionUri, output });
   const service = trainer;
   return {
     trainer: { hello: () => service.ensureReady(), get pid() { return service.pid; }, service },
