@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../../trainer/runs/runRecord';
-import { listRuns } from '../../trainer/runs/runStore';
 import { UserError } from '../../trainer/server';
 import { DashboardPanel } from '../panels/dashboardPanel';
 import { planName, readPlanFile, savePlan, type RunPlan } from '../runs/runPlan';
@@ -31,7 +30,6 @@ export const FILTERS = {
     rule: 'only a running or paused lrc or mse run in stage 1 can move to the next stage',
     fits: (r) => isLive(r) && distils(r) && r.progress.stage < 2,
   },
-  any: { purpose: 'to show', rule: 'there is no run in this workspace yet', fits: () => true },
   paired: { purpose: 'to compare with its baseline', rule: 'only an lrc run with a paired MSE baseline (loss "both") can be compared', fits: (r) => !!r.pairedRunId },
 } satisfies Record<string, RunFilter>;
 
@@ -149,16 +147,12 @@ export const runCommands: Record<string, CommandFactory> = {
   'lrcDistill.evaluateNow': (ctx) => controlCommand(ctx, 'Evaluate Now', FILTERS.evaluable, 'evaluate'),
 
   'lrcDistill.openDashboard': (ctx) =>
-    guarded(ctx, 'Open Dashboard', async (arg?: unknown) => {
-      const open = (runId?: string) => ({ runId: DashboardPanel.createOrShow(ctx.dashboards, runId).runId });
+    guarded(ctx, 'Open Dashboard', (arg?: unknown) => {
+      // A run given (tree, status bar, notification): its dashboard. Else the overview, which shows the
+      // trainer and lists every run with a button that opens its dashboard.
       const given = runIdOf(arg);
-      if (given) return open(ctx.manager.read(given).id);
-      // Without a run: the selected one, else a pick (or the overview when there is no run).
-      const dir = workspaceFolder() ? ctx.manager.runsDir() : undefined;
-      const runs = dir ? listRuns(dir).runs : [];
-      if (runs.length === 0) return open();
-      const run = await pickRun(ctx, undefined, FILTERS.any);
-      return run ? open(run.id) : undefined;
+      const runId = given ? ctx.manager.read(given).id : undefined;
+      return { runId: DashboardPanel.createOrShow(ctx.dashboards, runId).runId };
     }),
 
   'lrcDistill.compareWithBaseline': (ctx) =>

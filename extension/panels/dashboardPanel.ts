@@ -10,14 +10,17 @@ import {
   ControlNotification,
   DidAppendPointsNotification,
   DidChangeRunNotification,
+  DidChangeRunsNotification,
   DidChangeTrainerNotification,
   DidControlNotification,
   DidLoadRunNotification,
   OpenRunNotification,
   StartTrainerNotification,
   type DashboardAction,
+  type RunSummary,
   type RunView,
 } from '../../webview/dashboard/protocol';
+import { listRuns } from '../../trainer/runs/runStore';
 import { MetricsTail } from '../runs/metricsTail';
 import { isLive, type RunManager } from '../trainer/runManager';
 import type { TrainerService } from '../trainer/trainerService';
@@ -106,6 +109,7 @@ export class DashboardPanel extends Disposable {
       this.register({ dispose: () => clearInterval(this.timer) });
     } else {
       this.register(deps.trainer.onDidChange((info) => this.post(DidChangeTrainerNotification.create(info))));
+      this.register(deps.manager.onDidChangeRun(() => this.postRunsSoon()));
     }
   }
 
@@ -129,7 +133,7 @@ export class DashboardPanel extends Disposable {
     if (ReadyNotification.is(msg)) this.load();
     else if (StartTrainerNotification.is(msg)) void this.deps.trainer.ensureReady().catch(() => undefined);
     else if (ControlNotification.is(msg)) void this.control(msg.params.runId, msg.params.action);
-    else if (OpenRunNotification.is(msg)) DashboardPanel.createOrShow(this.deps, msg.params.runId, vscode.ViewColumn.Beside);
+    else if (OpenRunNotification.is(msg)) DashboardPanel.createOrShow(this.deps, msg.params.runId, this.runId ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
     else this.deps.output.warn(`dashboard: ignored a message that fits no declared type: ${JSON.stringify(msg).slice(0, 200)}`);
   }
 
@@ -138,6 +142,7 @@ export class DashboardPanel extends Disposable {
     this.ready = true;
     if (!this.runId) {
       this.post(DidChangeTrainerNotification.create(this.deps.trainer.info));
+      this.postRuns();
       return;
     }
     const view = this.view();
@@ -161,6 +166,30 @@ export class DashboardPanel extends Disposable {
       this.post(DidChangeRunNotification.create({ run: view }));
       if (this.panel.title !== `LRC Dashboard: ${view.name}`) this.panel.title = `LRC Dashboard: ${view.name}`;
     }
+  }
+
+  private runsPending: NodeJS.Timeout | undefined;
+
+  private postRunsSoon(): void {
+    if (this.runsPending || !this.ready) return;
+    this.runsPending = setTimeout(() => {
+      this.runsPending = undefined;
+      if (!this.isDisposed) this.postRuns();
+    }, 500);
+  }
+
+  /** The overview's list: every run of the store, newest first. */
+  private postRuns(): void {
+    let runs: RunSummary[] = [];
+    try {
+      runs = listRuns(this.deps.manager.runsDir()).runs.map((r) => ({
+        id: r.id, name: r.name, kind: r.kind, status: r.status, step: r.progress.step, totalSteps: r.progress.totalSteps,
+        ...(r.best ? { best: `${r.best.metric} ${r.best.value.toFixed(4)}` } : {}),
+      }));
+    } catch {
+      // no workspace: no runs
+    }
+    this.post(DidChangeRunsNotification.create({ runs }));
   }
 
   private view(): RunView | undefined {

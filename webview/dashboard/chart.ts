@@ -2,13 +2,15 @@
 // content security policy). Colours come from the theme; vertical markers show where stages begin.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { seriesColors, themeColor } from '../shared/theme';
+import { seriesColors, themeColor, withAlpha } from '../shared/theme';
 
 export interface SeriesSpec {
   label: string;
   /** Index into the theme's series colours. */
   color: number;
   dashed?: boolean;
+  /** Line width in CSS pixels (default 1.5): a wide line stays visible under a thin one with the same values. */
+  width?: number;
 }
 
 type Column = (number | null)[];
@@ -75,7 +77,7 @@ export class StepChart {
     if (!this.x.length || !this.series.length) return;
     const colors = seriesColors();
     const fg = themeColor('foreground', '#cccccc');
-    const grid = themeColor('editorWidget-border', themeColor('panel-border', '#80808040'));
+    const grid = withAlpha(themeColor('foreground', '#808080'), 0.15);
     const markerColor = themeColor('charts-purple', '#b180d7');
     const axis: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: `11px ${themeColor('font-family', 'sans-serif')}` };
     const opts: uPlot.Options = {
@@ -84,7 +86,7 @@ export class StepChart {
       series: [
         { label: 'step', value: (_u, v) => (v == null ? '–' : String(v)) },
         ...this.series.map((s) => ({
-          label: s.label, stroke: colors[s.color % colors.length], width: 1.5, spanGaps: true,
+          label: s.label, stroke: colors[s.color % colors.length], width: s.width ?? 1.5, spanGaps: true,
           dash: s.dashed ? [6, 4] : undefined, points: { show: this.x.length < 40 },
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : this.format(v)),
         })),

@@ -6,6 +6,7 @@ import {
   ControlNotification,
   DidAppendPointsNotification,
   DidChangeRunNotification,
+  DidChangeRunsNotification,
   DidChangeTrainerNotification,
   DidControlNotification,
   DidLoadRunNotification,
@@ -13,6 +14,8 @@ import {
   StartTrainerNotification,
   isDashboardState,
   type DashboardState,
+  type RunSummary,
+  type TrainerInfo,
 } from './protocol';
 import { renderOverview } from './overview';
 import { RunPage } from './runPage';
@@ -24,11 +27,21 @@ const runId = root.dataset.runId ?? (isDashboardState(saved) ? saved.runId : und
 host.setState({ runId });
 
 let page: RunPage | undefined;
-const startTrainer = () => host.post(StartTrainerNotification.create({}));
+let trainer: TrainerInfo = { status: 'not started' };
+let runs: RunSummary[] = [];
+const overview = () =>
+  renderOverview(root, trainer, runs, {
+    startTrainer: () => host.post(StartTrainerNotification.create({})),
+    openRun: (id) => host.post(OpenRunNotification.create({ runId: id })),
+  });
 
 host.onMessage((msg) => {
   if (DidChangeTrainerNotification.is(msg)) {
-    if (!runId) renderOverview(root, msg.params, startTrainer);
+    trainer = msg.params;
+    if (!runId) overview();
+  } else if (DidChangeRunsNotification.is(msg)) {
+    runs = msg.params.runs;
+    if (!runId) overview();
   } else if (DidLoadRunNotification.is(msg)) {
     const { run, points } = msg.params;
     if (run.id !== runId) return;
@@ -47,5 +60,5 @@ host.onMessage((msg) => {
   }
 });
 
-if (!runId) renderOverview(root, { status: 'not started' }, startTrainer);
+if (!runId) overview();
 host.post(ReadyNotification.create({}));

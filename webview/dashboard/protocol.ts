@@ -26,6 +26,26 @@ export const StartTrainerNotification = new IpcNotification<Record<string, never
   (v): v is Record<string, never> => isObject(v),
 );
 
+/** One line of the overview's list of runs. */
+export interface RunSummary {
+  id: string;
+  name: string;
+  kind: string;
+  status: string;
+  step: number;
+  totalSteps: number;
+  best?: string;
+}
+
+const isRunSummary = (v: unknown): v is RunSummary =>
+  isObject(v) && ['id', 'name', 'kind', 'status'].every((k) => isString(v[k])) && isFiniteNumber(v.step) && isFiniteNumber(v.totalSteps) && optional(v.best, isString);
+
+/** host -> webview (overview): the runs of the workspace, newest first. */
+export const DidChangeRunsNotification = new IpcNotification<{ runs: RunSummary[] }>(
+  'dashboard/didChangeRuns',
+  (v): v is { runs: RunSummary[] } => isObject(v) && Array.isArray(v.runs) && v.runs.every(isRunSummary),
+);
+
 // ---- a run -------------------------------------------------------------------------------------
 
 export interface StageWeightsView {

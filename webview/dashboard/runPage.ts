@@ -1,7 +1,7 @@
 // The dashboard of one run: header (status, step, stage, best, backend), the stage timeline, the
 // stage controls, four charts against steps and the list of events. Built once, then updated in place.
 import { button, divider, setDisabled, tag, textField, type TextField } from '../shared/toolkit';
-import { onThemeChange } from '../shared/theme';
+import { onThemeChange, themeKind } from '../shared/theme';
 import { StepChart, type SeriesSpec } from './chart';
 import { WEIGHT_FIELDS, weightProblem, type DashboardAction, type MetricPoint, type RunView, type WeightField } from './protocol';
 import { LOSS_TERMS, RunSeries, type LossTerm } from './series';
@@ -100,7 +100,12 @@ export class RunPage {
 
     const eventsHead = el('h3', { text: 'Events' });
     root.replaceChildren(this.title, this.tags, this.facts, this.timeline, controls, this.weightsBox, this.feedback, divider(), chartGrid, eventsHead, this.events);
-    onThemeChange(() => Object.values(this.charts).forEach((c) => c.rebuild()));
+    // Charts draw on canvases: draw them again in the new theme's colours (data-theme tells tests when).
+    root.dataset.theme = themeKind();
+    onThemeChange(() => {
+      Object.values(this.charts).forEach((c) => c.rebuild());
+      root.dataset.theme = themeKind();
+    });
     this.render();
   }
 
@@ -122,6 +127,7 @@ export class RunPage {
   }
 
   setRun(run: RunView): void {
+    if (run.status !== this.run.status) this.feedback.textContent = ''; // an answer about the old state
     this.run = run;
     this.render();
   }
@@ -235,11 +241,11 @@ export class RunPage {
     const lossColumns: (number | null)[][] = [];
     LOSS_TERMS.forEach((t, i) => {
       if (terms.clean.includes(t)) {
-        lossSeries.push({ label: TERM_LABELS[t], color: i });
+        lossSeries.push({ label: TERM_LABELS[t], color: i, width: t === 'total' ? 4 : 1.5 });
         lossColumns.push(s.clean[t]);
       }
       if (terms.perturbed.includes(t)) {
-        lossSeries.push({ label: `${TERM_LABELS[t]} (perturbed)`, color: i, dashed: true });
+        lossSeries.push({ label: `${TERM_LABELS[t]} (perturbed)`, color: i, dashed: true, width: t === 'total' ? 3 : 1.5 });
         lossColumns.push(s.perturbed[t]);
       }
     });

@@ -18,13 +18,14 @@ export function renderTimeline(container: HTMLElement, run: RunView, step: numbe
   // Where stage 2 began (after "next stage now" that is earlier than planned), else where it is planned.
   const actual = stageStarts[0];
   const split = total > 0 ? (actual !== undefined ? actual / total : run.split ?? 1) : run.split ?? 1;
+  const label = (share: number, long: string, short: string) => (share >= 0.12 ? long : share >= 0.03 ? short : '');
   if (distils && split > 0) {
-    const s1 = div('timeline-stage stage-1', split >= 0.12 ? 'stage 1: L_mid' : '1');
+    const s1 = div('timeline-stage stage-1', label(split, 'stage 1: L_mid', '1'));
     s1.style.width = pct(split);
     bar.append(s1);
   }
   if (distils && split < 1) {
-    const s2 = div('timeline-stage stage-2', 1 - split >= 0.12 ? 'stage 2: L_mid + L_soft + L_hard' : '2');
+    const s2 = div('timeline-stage stage-2', label(1 - split, 'stage 2: L_mid + L_soft + L_hard', '2'));
     s2.style.width = pct(1 - split);
     bar.append(s2);
   }
@@ -32,6 +33,13 @@ export function renderTimeline(container: HTMLElement, run: RunView, step: numbe
     const one = div('timeline-stage stage-1', run.kind === 'teacher' ? 'teacher fine-tuning' : 'training');
     one.style.width = '100%';
     bar.append(one);
+  }
+  const planned = distils && run.split !== undefined && total > 0 ? Math.round(run.split * total) : undefined;
+  if (planned !== undefined && actual !== undefined && actual !== planned) {
+    const mark = div('timeline-planned');
+    mark.style.left = pct(planned / total);
+    mark.title = `stage 2 was planned from step ${planned}`;
+    bar.append(mark);
   }
   if (total > 0) {
     const done = div('timeline-done');
@@ -42,7 +50,6 @@ export function renderTimeline(container: HTMLElement, run: RunView, step: numbe
     bar.append(done, cursor);
   }
   const legend = div('timeline-legend muted');
-  const planned = distils && run.split !== undefined && total > 0 ? Math.round(run.split * total) : undefined;
   const parts = [`step ${step} of ${total || '?'}`];
   if (planned !== undefined) parts.push(`stage 2 planned from step ${planned} (split ${run.split})`);
   if (actual !== undefined && actual !== planned) parts.push(`stage 2 began at step ${actual}`);

@@ -42,3 +42,24 @@ export function seriesColors(): string[] {
     themeColor('charts-foreground', '#cccccc'),
   ];
 }
+
+/** A CSS colour (#rgb, #rrggbb, #rrggbbaa, rgb(), rgba()) with its alpha scaled by `alpha`; other forms unchanged. */
+export function withAlpha(color: string, alpha: number): string {
+  const c = color.trim();
+  let r: number, g: number, b: number, a = 1;
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(c);
+  const rgb = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:[,\s/]+([\d.]+%?))?\s*\)$/i.exec(c);
+  if (hex) {
+    let h = hex[1];
+    if (h.length === 3 || h.length === 4) h = [...h].map((x) => x + x).join('');
+    if (h.length !== 6 && h.length !== 8) return c;
+    [r, g, b] = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+    if (h.length === 8) a = parseInt(h.slice(6, 8), 16) / 255;
+  } else if (rgb) {
+    [r, g, b] = [rgb[1], rgb[2], rgb[3]].map(Number);
+    if (rgb[4]) a = rgb[4].endsWith('%') ? parseFloat(rgb[4]) / 100 : Number(rgb[4]);
+  } else {
+    return c;
+  }
+  return `rgba(${r}, ${g}, ${b}, ${+(a * alpha).toFixed(3)})`;
+}
