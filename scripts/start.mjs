@@ -1,13 +1,42 @@
 #!/usr/bin/env node
-// `npm start`: build the extension and open VS Code with it on the demo workspace (demo/).
-// The desktop `code` when it is on PATH; otherwise a local code-server on 127.0.0.1 (installed into a
+// `npm start`: build the extension, open VS Code with it on the demo workspace (demo/), and run the
+// demo job (lrc-distill demo) into demo/.lrc/runs, where the run explorer shows it live. VS Code is the
+// desktop `code` when it is on PATH; otherwise a local code-server on 127.0.0.1 (installed into a
 // cached tool folder the first time), whose address is printed. Ctrl-C stops it.
+// Flags: --no-demo (only open VS Code), --demo (run the demo again even if it has run before).
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const workspace = join(root, 'demo');
+const runsDir = join(workspace, '.lrc', 'runs');
+const args = process.argv.slice(2);
+
+/** Whether the demo has already finished here (its LRC run is in the runs folder). */
+function demoDone() {
+  if (!existsSync(runsDir)) return false;
+  return readdirSync(runsDir).some((id) => {
+    try {
+      const run = JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8'));
+      return run.kind === 'lrc' && run.status === 'finished' && run.name === 'demo LRC student';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Runs the demo job in the foreground; its runs appear in the explorer as they go. */
+function runDemo() {
+  if (args.includes('--no-demo')) return;
+  if (demoDone() && !args.includes('--demo')) {
+    console.log(`The demo has run before (its runs are in ${runsDir}); \`npm start -- --demo\` runs it again.`);
+    return;
+  }
+  console.log(`Running the demo job into ${runsDir} (about 10 minutes on 2 cores); follow it in the LRC Distill view.`);
+  spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'demo', '--runs', runsDir], { cwd: workspace, stdio: 'inherit' });
+}
 
 function hasCommand(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -19,7 +48,9 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 if (hasCommand('code') && !process.env.LRC_USE_CODE_SERVER) {
   console.log(`Opening VS Code on ${workspace} with the extension from ${root}`);
   const r = spawnSync('code', [`--extensionDevelopmentPath=${root}`, workspace], { stdio: 'inherit' });
-  process.exit(r.status ?? 0);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  runDemo();
+  process.exit(0);
 }
 
 const { startCodeServer } = await import('./vscode-server.mjs');
@@ -42,6 +73,8 @@ const stop = async () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+runDemo();
+console.log(`\nVS Code is still running at ${url}\nCtrl-C stops it.`);
 await server.exited;
 if (!stopping) {
   console.error('code-server exited:\n' + server.output().slice(-2000));
