@@ -174,6 +174,7 @@ export const tests = [
       await section.waitFor({ timeout: 120_000 });
       const shown = await text(section);
       assert.ok(shown.includes(file.cases[1].text), shown);
+      assert.equal(await section.locator('p.case-text').count(), 1, 'the selected line is one text (its label column is no second text)');
       assert.match(shown, /Teacher/);
       assert.match(shown, /LRC student/);
       assert.match(shown, /MSE baseline/);

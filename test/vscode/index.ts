@@ -9,6 +9,7 @@ import Mocha from 'mocha';
 const testFiles: Array<[name: string, load: () => Promise<unknown>]> = [
   ['smoke.test', () => import('./smoke.test')],
   ['runs.test', () => import('./runs.test')],
+  ['analysis.test', () => import('./analysis.test')],
 ];
 
 export async function run(): Promise<void> {
