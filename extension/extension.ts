@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
     info: (message: string) => void vscode.window.showInformationMessage(`LRC Distill: ${message}`),
   };
   const runManager = (manager = new RunManager(context.extensionUri, output, notify, () => runs.refresh()));
+  runs.onDidChangeTreeData(() => runManager.checkStoreSoon());
   const cli = new CliRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, (line) => output.info(`[cli] ${line}`));
   const treeView = vscode.window.createTreeView(RunExplorer.viewId, { treeDataProvider: runs, showCollapseAll: true });
   const dashboards: DashboardDeps = { extensionUri: context.extensionUri, trainer, manager: runManager, output };

@@ -69,7 +69,10 @@ export class RunManager extends Disposable {
   ) {
     super();
     this.poll = setInterval(() => this.checkStore(), 2_000);
-    this.register({ dispose: () => clearInterval(this.poll) });
+    this.register({ dispose: () => {
+      clearInterval(this.poll);
+      if (this.checkPending) clearTimeout(this.checkPending);
+    } });
   }
 
   runsDir(): string {
@@ -321,6 +324,17 @@ export class RunManager extends Disposable {
     this.onStoreChanged();
     this.changed.fire(runId);
   }
+
+  /** Looks at the store now (the explorer's file watcher saw a change), not at the next poll. */
+  checkStoreSoon(): void {
+    if (this.checkPending) return;
+    this.checkPending = setTimeout(() => {
+      this.checkPending = undefined;
+      if (!this.isDisposed) this.checkStore();
+    }, 100);
+  }
+
+  private checkPending: NodeJS.Timeout | undefined;
 
   /** Polls the store: marks runs crashed whose process vanished (CLI runs too) and reports changes. */
   private checkStore(): void {

@@ -125,6 +125,9 @@ export const tests = [
       const row = runRow(page, 'tiny teacher');
       await row.waitFor({ timeout: 30_000 });
       await row.locator('.label-description', { hasText: 'finished' }).waitFor({ timeout: 30_000 });
+      // The overview dashboard (opened before) lists it with a button to its own dashboard.
+      const overview = await webviewContent(page, 'LRC Dashboard');
+      await overview.locator('#overview-runs li', { hasText: 'tiny teacher' }).waitFor({ timeout: 30_000 });
       await screenshot(page, 'runs-view-teacher-light');
     },
   },

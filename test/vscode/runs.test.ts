@@ -17,7 +17,7 @@ import { planOf, type NewRunAnswers } from '../../extension/wizard/newRunPlan';
 import { readMetrics, type MetricsRecord } from '../../trainer/runs/metricsLog';
 import { readRunRecord } from '../../trainer/runs/runStore';
 import type { RunRecord } from '../../trainer/runs/runRecord';
-import { ControlNotification, DidControlNotification, DidLoadRunNotification, DidAppendPointsNotification, type MetricPoint } from '../../webview/dashboard/protocol';
+import { ControlNotification, DidChangeRunsNotification, DidControlNotification, DidLoadRunNotification, DidAppendPointsNotification, type MetricPoint } from '../../webview/dashboard/protocol';
 
 const EXTENSION_ID = 'lrc-distill.lrc-distill';
 const TINY_SHAPE = { layers: 1, hidden: 16, heads: 2, intermediate: 32 };
@@ -155,6 +155,11 @@ suite('runs: the run commands on a tiny task', function () {
     assert.equal(await exit, 0, 'the CLI teacher run failed (see the output above)');
     await waitFor('the teacher run shown finished', () => explorerStatus(teacherId) === 'finished');
     assert.ok(existsSync(join(runsDir, teacherId, 'export', 'config.json')), 'the teacher run exported no model');
+    // The overview dashboard (opened by the smoke suite) lists it too.
+    await run('lrcDistill.openDashboard');
+    const overview = api.dashboards.get()!;
+    await waitFor('the overview listing the teacher run', () =>
+      overview.posted.some((m) => DidChangeRunsNotification.is(m) && m.params.runs.some((r) => r.id === teacherId && r.status === 'finished')), 20_000);
   });
 
   test('Start Run From Config starts an lrc run; its dashboard and the status bar show the progress', async () => {
