@@ -73,10 +73,11 @@ function targets(results: SuiteResult[]): Table | undefined {
   const by = (name: string) => results.find((r) => r.suite === name && !r.skipped)?.data as Record<string, any> | undefined;
   const inference = by('inference');
   if (inference) {
-    for (const row of inference.paper.rows as { batch: number; teacher: { wallMs: number; cpuMs: number }; student: { wallMs: number; cpuMs: number }; flopRatio: number }[]) {
-      const wall = row.teacher.wallMs / row.student.wallMs;
-      const cpu = row.teacher.cpuMs / row.student.cpuMs;
-      rows.push([`student >= 12x faster than the teacher, paper shapes, batch ${row.batch} (FLOP ratio ${fmt.x(row.flopRatio)})`, `${fmt.x(wall)} wall, ${fmt.x(cpu)} CPU time`, Math.min(wall, cpu) >= 12 ? 'met' : Math.max(wall, cpu) >= 12 ? 'met on one clock' : 'not met']);
+    type Lat = { best: { wallMs: number }; median: { cpuMs: number } };
+    for (const row of inference.paper.rows as { batch: number; teacher: Lat; student: Lat; flopRatio: number }[]) {
+      const wall = row.teacher.best.wallMs / row.student.best.wallMs;
+      const cpu = row.teacher.median.cpuMs / row.student.median.cpuMs;
+      rows.push([`student >= 12x faster than the teacher, paper shapes, batch ${row.batch} (FLOP ratio ${fmt.x(row.flopRatio)})`, `${fmt.x(wall)} best wall time, ${fmt.x(cpu)} median CPU time`, Math.min(wall, cpu) >= 12 ? 'met' : Math.max(wall, cpu) >= 12 ? 'met on one clock' : 'not met']);
     }
   }
   const training = by('training');
