@@ -251,4 +251,20 @@ export const tests = [
       await useTheme(page, workspace, 'light', frame);
     },
   },
+  {
+    name: 'a finished run\'s dashboard, opened from the overview, shows its history',
+    async run({ page }) {
+      await page.locator('.tabs-container .tab', { hasText: /^LRC Dashboard$/ }).first().click();
+      const overview = await webviewContent(page, 'LRC Dashboard');
+      await overview.locator('#overview-runs li', { hasText: 'tiny teacher' }).locator('vscode-button').click();
+      const frame = await webviewContent(page, 'LRC Dashboard: tiny teacher');
+      await frame.locator('#run-status', { hasText: 'finished' }).waitFor({ timeout: 30_000 });
+      await frame.locator('#chart-eval canvas').waitFor({ timeout: 30_000 });
+      assert.match(await frame.locator('#chart-eval .u-legend').innerText(), /accuracy \(primary\)/);
+      assert.match(await frame.locator('#run-step').innerText(), /^32 \/ 32$/);
+      assert.match(await frame.locator('#stage-timeline').innerText(), /teacher fine-tuning/);
+      assert.equal(await frame.locator('#btn-pause').isVisible(), false, 'a finished run offers Pause');
+      await screenshot(page, 'dashboard-finished-teacher-light');
+    },
+  },
 ];

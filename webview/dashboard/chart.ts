@@ -24,6 +24,7 @@ export class StepChart {
   private markers: number[] = [];
   private logY: boolean;
   private readonly box: HTMLElement;
+  private readonly heading: HTMLElement;
   private readonly empty: HTMLElement;
 
   constructor(
@@ -35,7 +36,9 @@ export class StepChart {
     this.logY = !!options.logY;
     element.classList.add('chart');
     const heading = document.createElement('h3');
-    heading.textContent = title;
+    this.heading = document.createElement('span');
+    this.heading.textContent = title;
+    heading.append(this.heading);
     this.box = document.createElement('div');
     this.box.className = 'chart-box';
     this.empty = document.createElement('p');
@@ -59,9 +62,13 @@ export class StepChart {
     if (!hasData) return;
     if (!this.plot || key !== this.specKey) this.rebuild();
     else {
-      this.plot.setData([x, ...ys] as uPlot.AlignedData);
+      this.plot.setData(this.aligned());
       if (markersChanged) this.plot.redraw(false);
     }
+  }
+
+  setTitle(title: string): void {
+    if (this.heading.textContent !== title) this.heading.textContent = title;
   }
 
   setLogY(on: boolean): void {
@@ -115,7 +122,13 @@ export class StepChart {
         ],
       },
     };
-    this.plot = new uPlot(opts, [this.x, ...this.ys] as uPlot.AlignedData, this.box);
+    this.plot = new uPlot(opts, this.aligned(), this.box);
+  }
+
+  /** The data as uPlot takes it; on a log scale, values <= 0 become gaps. */
+  private aligned(): uPlot.AlignedData {
+    const ys = this.logY ? this.ys.map((c) => c.map((v) => (v !== null && v > 0 ? v : null))) : this.ys;
+    return [this.x, ...ys] as uPlot.AlignedData;
   }
 
   private size(): { width: number; height: number } {

@@ -15,8 +15,8 @@ const fmt = (v: number): string => {
   if (a === 0) return '0';
   if (a >= 1000) return v.toFixed(0);
   if (a >= 1) return v.toFixed(3).replace(/\.?0+$/, '');
-  if (a >= 1e-3) return v.toPrecision(3);
-  return v.toExponential(2);
+  if (a >= 1e-3) return String(Number(v.toPrecision(3)));
+  return v.toExponential(2).replace(/\.?0+e/, 'e');
 };
 
 function el<K extends keyof HTMLElementTagNameMap>(tagName: K, attrs: { id?: string; className?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
@@ -85,7 +85,7 @@ export class RunPage {
       return c;
     };
     this.charts = {
-      loss: new StepChart(chartEl('chart-loss'), 'Loss terms (solid: clean input, dashed: perturbed embedding)', fmt),
+      loss: new StepChart(chartEl('chart-loss'), 'Loss terms', fmt),
       eval: new StepChart(chartEl('chart-eval'), 'Evaluation on the dev set', fmt, { emptyText: 'No evaluation yet.' }),
       lr: new StepChart(chartEl('chart-lr'), 'Learning rate', fmt),
       throughput: new StepChart(chartEl('chart-throughput'), 'Throughput (examples / s)', fmt),
@@ -250,6 +250,7 @@ export class RunPage {
       }
     });
     const markers = s.stageStarts();
+    this.charts.loss.setTitle(terms.perturbed.length ? 'Loss terms (solid: clean input, dashed: perturbed embedding)' : 'Loss terms');
     this.charts.loss.setData(s.steps, lossSeries, lossColumns, markers);
     const metricNames = [...s.evalMetrics.keys()];
     this.charts.eval.setData(s.evalSteps, metricNames.map((m, i) => ({ label: m === s.primaryMetric ? `${m} (primary)` : m, color: i })), metricNames.map((m) => s.evalMetrics.get(m)!), markers);
