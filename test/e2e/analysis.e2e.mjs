@@ -5,7 +5,7 @@
 // cases and its render time. What the pages show is checked against the analysis files; screenshots
 // in the dark and the light theme (test-results/screenshots/analysis-*.png).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTinyRuns, writeSyntheticRun } from './analysisFixtures.mjs';
 import { runCommand, screenshot, webviewContent } from './workbench.mjs';
@@ -58,6 +58,8 @@ export const tests = [
   {
     name: 'a tiny LRC run and its MSE baseline made with the CLI, and a synthetic run of 5,000 cases',
     async run({ workspace, state }) {
+      const settings = join(workspace, '.vscode', 'settings.json');
+      state.analysisSettings = existsSync(settings) ? readFileSync(settings, 'utf8') : undefined;
       const t0 = Date.now();
       state.analysis = makeTinyRuns(workspace, join(workspace, '.lrc', 'runs'));
       state.synthetic = writeSyntheticRun(join(workspace, '.lrc', 'runs'), 5000);
@@ -219,6 +221,39 @@ export const tests = [
       await useTheme(page, workspace, 'dark');
       await screenshot(page, 'analysis-heatmap-13x25-dark');
       await closeAllEditors(page);
+    },
+  },
+  {
+    name: 'after a reload of the window the heatmap comes back with its step and distance (serializer and page state)',
+    async run({ page, state }) {
+      const { lrcId } = state.analysis;
+      await runCommandOnRun(page, 'LRC: Open Layer Heatmap', lrcId);
+      let frame = await webviewContent(page, 'Layer Heatmap');
+      let root = frame.locator('#heatmap-root');
+      await root.locator('#step-label', { hasText: /^step 10 / }).waitFor({ timeout: 30_000 });
+      await root.locator('#step-slider').press('Home');
+      await root.locator('#step-slider').press('ArrowRight');
+      await root.locator('#kind-mse').click();
+      await root.locator('#grid-table-lrc caption', { hasText: 'MSE at step 4' }).waitFor({ state: 'attached', timeout: 10_000 });
+      await runCommand(page, 'Developer: Reload Window');
+      await page.waitForLoadState('load');
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      frame = await webviewContent(page, 'Layer Heatmap');
+      root = frame.locator('#heatmap-root');
+      await root.locator('#step-label', { hasText: /^step 4 \(2 of 5\)/ }).waitFor({ timeout: 60_000 });
+      assert.equal(await root.locator('#kind-mse').getAttribute('aria-checked'), 'true');
+      await root.locator('#grid-table-lrc caption', { hasText: 'MSE at step 4' }).waitFor({ state: 'attached', timeout: 10_000 });
+      await screenshot(page, 'analysis-heatmap-after-reload-dark');
+      await closeAllEditors(page);
+    },
+  },
+  {
+    name: 'the workspace settings are as before these tests',
+    async run({ page, workspace, state }) {
+      const settings = join(workspace, '.vscode', 'settings.json');
+      if (state.analysisSettings === undefined) rmSync(settings, { force: true });
+      else writeFileSync(settings, state.analysisSettings);
+      await page.waitForTimeout(300);
     },
   },
 ];

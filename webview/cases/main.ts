@@ -5,10 +5,10 @@
 import { ReadyNotification } from '../shared/protocol';
 import { connect } from '../shared/vscodeApi';
 import { button, setDisabled } from '../shared/toolkit';
-import { deriveCases, mean, PAIRED_FILTERS, queryCases, type CaseSet, type DerivedCase } from './caseModel';
+import { deriveCases, PAIRED_FILTERS, queryCases, type CaseSet, type DerivedCase } from './caseModel';
+import { perLayerMeans, renderCaseDetail, type LayerMeans } from './caseDetail';
 import { CaseTable } from './caseTable';
-import { formatValue, labelName, predictionText } from './format';
-import { drawLayerChart, layerCategories, studentColors, type LayerSeries } from './layerChart';
+import { formatValue } from './format';
 import { el, onThemeChange, runProbe, timeToPaint } from './pageTools';
 import {
   CASE_FILTERS,
@@ -24,7 +24,6 @@ import {
   type CaseFilter,
   type CasesFileView,
   type CasesState,
-  type Num,
 } from './protocol';
 
 const host = connect<CasesState>();
@@ -40,7 +39,7 @@ let file: CasesFileView | undefined;
 let files: AnalysisFileChoice[] = [];
 let set: CaseSet | undefined;
 let pageRows: DerivedCase[] = [];
-let layerMeans: { lrc: { angular: Num[]; mse: Num[] }; mse: { angular: Num[]; mse: Num[] } } | undefined;
+let layerMeans: LayerMeans | undefined;
 const timings = { loadMs: 0, loadPaintMs: 0, renderMs: 0, renderPaintMs: 0, cases: 0 };
 let pendingPaint: Promise<number> | undefined;
 
@@ -187,57 +186,8 @@ function select(id: string, focus = false): void {
   renderDetail();
 }
 
-function perLayerMeans(s: CaseSet): typeof layerMeans {
-  const columnMeans = (pick: (c: DerivedCase) => Num[] | undefined) => {
-    const lists = s.cases.map(pick).filter((v): v is Num[] => !!v);
-    const n = Math.max(0, ...lists.map((l) => l.length));
-    return Array.from({ length: n }, (_, k) => mean(lists.map((l) => l[k] ?? null).filter((v) => v !== null)));
-  };
-  return {
-    lrc: { angular: columnMeans((c) => c.record.lrc?.angular), mse: columnMeans((c) => c.record.lrc?.mse) },
-    mse: { angular: columnMeans((c) => c.record.mse?.angular), mse: columnMeans((c) => c.record.mse?.mse) },
-  };
-}
-
 function renderDetail(): void {
-  const c = selected();
-  if (!c || !file || !layerMeans) {
-    detail.replaceChildren(el('p', { className: 'muted', text: 'Select a row to see the per-layer distances of both students.' }));
-    return;
-  }
-  const r = c.record;
-  const labels = file.labelNames;
-  const colors = studentColors();
-  const count = Math.max(r.lrc?.angular.length ?? 0, r.mse?.angular.length ?? 0);
-  const categories = layerCategories(file.mapping.lrc ?? file.mapping.mse, count);
-  const series = (kind: 'angular' | 'mse'): LayerSeries[] => [
-    ...(r.lrc ? [{ label: 'LRC', color: colors.lrc, values: r.lrc[kind] }, { label: 'LRC, mean of the set', color: colors.lrc, values: layerMeans!.lrc[kind], dashed: true }] : []),
-    ...(r.mse ? [{ label: 'MSE', color: colors.mse, values: r.mse[kind] }, { label: 'MSE, mean of the set', color: colors.mse, values: layerMeans!.mse[kind], dashed: true }] : []),
-  ];
-  const angularCanvas = el('canvas', { id: 'chart-angular', role: 'img', 'aria-label': 'Angular distance per mapped layer' });
-  const mseCanvas = el('canvas', { id: 'chart-mse', role: 'img', 'aria-label': 'MSE per mapped layer' });
-  const probs = (name: string, p: typeof r.teacher | undefined) => p && el('tr', {},
-    el('th', { scope: 'row', text: name }),
-    el('td', { text: predictionText(p, labels) }),
-    el('td', { className: 'muted', text: p.probabilities ? p.probabilities.map((v, k) => `${labelName(labels, k)} ${formatValue(v, 3)}`).join(' · ') : '' }));
-  const layerRows = categories.map((cat, k) => el('tr', {},
-    el('th', { scope: 'row', text: cat }),
-    ...[r.lrc?.angular[k], r.lrc?.mse[k], r.mse?.angular[k], r.mse?.mse[k]].map((v) => el('td', { className: 'num', text: formatValue(v ?? null, 4) }))));
-  detail.replaceChildren(
-    el('h2', { text: `Case ${r.id}` }),
-    el('p', { className: 'case-text', text: r.text }),
-    ...(r.textPair !== undefined ? [el('p', { className: 'case-text muted', text: r.textPair })] : []),
-    el('table', { className: 'mini' },
-      el('tr', {}, el('th', { scope: 'row', text: 'Gold' }), el('td', { text: labelName(labels, r.label) }), el('td')),
-      probs('Teacher', r.teacher), probs('LRC', r.lrc), probs('MSE', r.mse)),
-    el('div', { className: 'charts' }, angularCanvas, mseCanvas),
-    el('table', { id: 'layer-table', className: 'mini' },
-      el('tr', {}, el('th', { text: 'Mapped layer' }), el('th', { text: 'LRC ∠' }), el('th', { text: 'LRC MSE' }), el('th', { text: 'MSE ∠' }), el('th', { text: 'MSE MSE' })),
-      ...layerRows),
-  );
-  const width = Math.max(260, Math.min(520, Math.floor((detail.clientWidth - 24) / 2)));
-  drawLayerChart(angularCanvas, { title: 'Angular distance to the teacher, per mapped layer', categories, series: series('angular') }, width);
-  drawLayerChart(mseCanvas, { title: 'MSE to the teacher, per mapped layer', categories, series: series('mse') }, width);
+  renderCaseDetail(detail, selected(), file, layerMeans);
 }
 
 // ---- messages ------------------------------------------------------------------------------------

@@ -139,16 +139,17 @@ export function drawFigure(ctx: CanvasRenderingContext2D, layout: FigureLayout, 
         hits.push({ role: side.role, side, i, j, x: cx, y: cy, w: cell, h: cell });
       }
     }
-    // the mapped pairs: a double outline that shows on every colour of the scale
+    // the mapped pairs: a ring in the text colour with a ring in the background colour inside it,
+    // so that it shows on the dark and the bright end of the scale, in light and dark themes
     for (const m of side.mapping) {
       const cx = gx + m.teacher * cell;
       const cy = gy + m.student * cell;
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = theme.background;
-      ctx.strokeRect(cx - 1, cy - 1, cell + 1, cell + 1);
       ctx.lineWidth = 2;
       ctx.strokeStyle = theme.foreground;
-      ctx.strokeRect(cx - 1, cy - 1, cell + 1, cell + 1);
+      ctx.strokeRect(cx - 0.5, cy - 0.5, cell, cell);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = theme.background;
+      ctx.strokeRect(cx + 1.5, cy + 1.5, cell - 4, cell - 4);
     }
     // axes: student layers down the left, teacher layers along the bottom (0 = embeddings)
     ctx.fillStyle = theme.foreground;

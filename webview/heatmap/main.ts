@@ -9,6 +9,7 @@ import { formatValue } from '../cases/format';
 import { cssVar, el, onThemeChange, runProbe, timeToPaint } from '../cases/pageTools';
 import type { StudentRole } from '../cases/protocol';
 import { ANGULAR_RANGE, niceCeiling } from './colorScale';
+import { cellLines, gridTables } from './cellDetails';
 import { gridCsv } from './gridCsv';
 import { drawFigure, gridOrigins, hitTest, layoutFigure, type CellHit, type Scale } from './heatmapFigure';
 import {
@@ -70,7 +71,7 @@ const tooltip = el('div', { id: 'tooltip', className: 'tooltip', role: 'tooltip'
 const figure = el('div', { id: 'figure', className: 'figure' }, canvas, tooltip);
 const scaleNote = el('p', { id: 'scale-note', className: 'muted' });
 // the grids as tables for screen readers (the canvas is a picture to them)
-const gridTables = el('div', { id: 'grid-tables', className: 'visually-hidden' });
+const gridTablesBox = el('div', { id: 'grid-tables', className: 'visually-hidden' });
 const message = el('p', { id: 'message', className: 'message', 'aria-live': 'polite' });
 
 root.replaceChildren(
@@ -79,7 +80,7 @@ root.replaceChildren(
   el('div', { className: 'toolbar' }, kindGroup, el('div', { className: 'stepper' }, slider, stepLabel), playButton, speedSelect, pngButton, csvButton),
   figure,
   scaleNote,
-  gridTables,
+  gridTablesBox,
   message,
 );
 
@@ -178,7 +179,8 @@ function names(): Partial<Record<StudentRole, string>> {
   if (!run) return {};
   const own = run.kind === 'lrc' || run.kind === 'mse' ? { [run.kind]: run.runName } : {};
   const other = run.kind === 'lrc' ? 'mse' : 'lrc';
-  return { ...own, ...(run.pair ? { [other]: run.pair.runName } : {}) };
+  // without a paired run, the other student can only come from this run's paired analysis
+  return { ...own, [other]: run.pair ? run.pair.runName : `${run.runName}, paired analysis` };
 }
 
 function draw(): void {
@@ -214,23 +216,11 @@ function draw(): void {
   canvas.dataset.layout = JSON.stringify(gridOrigins(layout));
   root.dataset.drawMs = drawMs.toFixed(2);
   root.dataset.step = String(view.step);
-  renderGridTables(view);
+  gridTablesBox.replaceChildren(...gridTables(view, kind));
   canvas.setAttribute('aria-label', `${kind === 'angular' ? 'Angular distance' : 'MSE'} heatmap at step ${view.step}`);
   scaleNote.textContent = kind === 'angular'
     ? 'Fixed scale 0–2 for every step and both students. Rows: student layers (0 = embeddings); columns: teacher layers (0 = embeddings).'
     : 'MSE scale: 0 to the largest MSE of any step loaded so far, shared by both students, so that steps compare.';
-}
-
-function renderGridTables(view: HeatmapStepView): void {
-  const tables = [view.sides.lrc, view.sides.mse].flatMap((side) => {
-    if (!side) return [];
-    const values = kind === 'angular' ? side.angular : side.mse;
-    const head = el('tr', {}, el('th', { text: 'student layer \\ teacher layer' }), ...values[0].map((_, j) => el('th', { scope: 'col', text: String(j) })));
-    const rows = values.map((row, i) => el('tr', {}, el('th', { scope: 'row', text: String(i) }), ...row.map((v) => el('td', { text: v === null ? '' : String(v) }))));
-    return [el('table', { id: `grid-table-${side.role}`, 'data-source-step': side.sourceStep },
-      el('caption', { text: `${side.role === 'lrc' ? 'LRC student' : 'MSE baseline'}: ${kind === 'angular' ? 'angular distance' : 'MSE'} at step ${side.sourceStep}` }), head, ...rows)];
-  });
-  gridTables.replaceChildren(...tables);
 }
 
 function showTooltip(e: MouseEvent): void {
@@ -240,18 +230,7 @@ function showTooltip(e: MouseEvent): void {
     tooltip.hidden = true;
     return;
   }
-  const { side, i, j } = hit;
-  const mapped = side.mapping.some((m) => m.student === i && m.teacher === j);
-  const angular = side.angular[i][j];
-  const mse = side.mse[i][j];
-  const who = side.role === 'lrc' ? 'LRC student' : 'MSE baseline student';
-  const lines = [
-    `${who}: student layer ${i} × teacher layer ${j}${mapped ? ' (mapped pair)' : ''}`,
-    side.rows[i] === 'none'
-      ? 'no projection for this student layer: no value'
-      : `angular distance ${angular === null ? 'not a number' : String(angular)} · MSE ${mse === null ? 'not a number' : String(mse)}`,
-    `mean over ${side.examples} examples · step ${side.sourceStep}${side.rows[i] === 'identity' ? ' · compared without projection (same width)' : ''}`,
-  ];
+  const lines = cellLines(hit.side, hit.i, hit.j);
   lastTooltip = lines.join('\n');
   tooltip.replaceChildren(...lines.map((l) => el('div', { text: l })));
   tooltip.hidden = false;
