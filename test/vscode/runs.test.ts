@@ -330,6 +330,25 @@ suite('runs: the run commands on a tiny task', function () {
     assert.equal(config(), 'auto');
   });
 
+  test('Train Teacher saves an editable config (a plain run config the CLI takes too) without starting it', async () => {
+    const before = readdirSync(runsDir).length;
+    const r = await run<{ configFile: string; runIds: string[] }>('lrcDistill.trainTeacher', {
+      answers: { name: 'teacher only', data: DATA, model: { ...TINY_SHAPE, dropout: 0.1 }, epochs: 2, learningRate: 0.001, backend: 'wasm' },
+      start: false,
+    });
+    assert.ok(r, 'trainTeacher returned nothing');
+    assert.deepEqual(r.runIds, []);
+    const saved = JSON.parse(readFileSync(r.configFile, 'utf8')) as Record<string, unknown>;
+    assert.equal(saved.kind, 'teacher');
+    assert.equal(saved.run, undefined, 'a single run is saved as a plain run config, not a plan');
+    assert.deepEqual(saved.optim, { epochs: 2, learningRate: 0.001 });
+    assert.equal(readdirSync(runsDir).length, before, 'a run was created without Start');
+    // An edit that the trainer's schema refuses is named with the file and the field.
+    writeFileSync(r.configFile, JSON.stringify({ ...saved, maxLength: -1 }));
+    assert.throws(() => readPlanFile(r.configFile), (e: Error) => e.message.includes(r.configFile) && e.message.includes('maxLength'));
+    rmSync(r.configFile);
+  });
+
   test('a plan that trains a teacher first names the teacher run in the student', () => {
     const plan = planOf({
       name: 'x', teacher: { kind: 'trainFirst', shape: { ...TINY_SHAPE, dropout: 0.1 } }, data: { task: 'demo' }, student: { ...TINY_SHAPE, dropout: 0.1 },
