@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { runsFolder, workspaceFolder } from '../settings';
 import { Disposable } from '../util/disposable';
+import type { AnalysisCase } from './analysisReader';
 import type { AnalysisWatcher } from './analysisWatcher';
 import { DataFileCases, hoverMarkdown, lensTitle, type DocumentAnalysis } from './dataFileCases';
 import { dataFormatOf } from './dataFileMatch';
@@ -14,6 +15,9 @@ export const DATA_FILE_SELECTOR: vscode.DocumentSelector = [
 ];
 
 export const OPEN_CASE_COMMAND = 'lrcDistill.openCaseAnalysis';
+
+/** Larger files (a big training set) are not matched line by line: the cases are the dev set's anyway. */
+const MAX_LINES = 200_000;
 
 export function codeLensEnabled(): boolean {
   return vscode.workspace.getConfiguration('lrcDistill').get<boolean>('analysis.codeLens', true);
@@ -36,8 +40,8 @@ export class CaseLensProvider extends Disposable implements vscode.CodeLensProvi
   }
 
   /** The analysis behind the document and the case of each line, or undefined. */
-  lookup(document: vscode.TextDocument): { analysis: DocumentAnalysis; lines: Map<number, import('./analysisReader').AnalysisCase> } | undefined {
-    if (document.uri.scheme !== 'file') return undefined;
+  lookup(document: vscode.TextDocument): { analysis: DocumentAnalysis; lines: Map<number, AnalysisCase> } | undefined {
+    if (document.uri.scheme !== 'file' || document.lineCount > MAX_LINES) return undefined;
     const format = dataFormatOf(document.uri.fsPath);
     if (!format) return undefined;
     try {
