@@ -23,9 +23,16 @@ import { TrainerServer, UserError } from './server';
 import { selectBackend } from './backend/select';
 import { wasmDirBeside } from './backend/wasmDir';
 import { trainerVersions } from './versions';
+import { readRunRecord } from './runs/runStore';
+import { parseRunConfig } from './config/effective';
 import { TrainingSession } from './session/trainingSession';
 import { analyzeText } from './session/analyzeText';
 import { runPairedAnalysis } from './session/analysisStep';
+
+function runBackendSetting(runDir: string): 'auto' | 'tensorflow' | 'wasm' | 'cpu' {
+  const record = readRunRecord(runDir);
+  return parseRunConfig(record.config, `${runDir}/run.json (config)`).backend;
+}
 
 if (!process.send) {
   console.error('The trainer is started by the LRC Distill extension over IPC; use `lrc-distill` (dist/cli.js) from a terminal.');
@@ -46,7 +53,9 @@ server.on(HelloRequest, async ({ backend: force }) => {
 
 server.on(StartRunRequest, async ({ runDir, resume }) => {
   if (session) throw new UserError(`this trainer already runs ${session.runDir}; start another trainer for another run`, 'runDir');
-  backend ??= await selectBackend({ wasmDir: wasmDirBeside(__dirname) });
+  // The run config's backend, unless hello already chose one for this process.
+  const configured = runBackendSetting(runDir);
+  backend ??= await selectBackend({ force: configured === 'auto' ? undefined : configured, wasmDir: wasmDirBeside(__dirname) });
   const s = new TrainingSession(runDir, {
     resume,
     backend,

@@ -19,7 +19,7 @@
 //                  "mse"?: { ... } }, ... ] }
 // Regression (one label): "prediction" is the score and "probabilities" is absent; labelNames is [].
 import { z } from 'zod';
-import { VECTORIZE_MODES, type VectorizeMode } from '../losses/vectorize';
+import { VECTORIZE_MODES, type VectorizeMode } from '../losses/config';
 import { UNPROJECTED_LAYER_POLICIES, type UnprojectedLayerPolicy } from './rowProjections';
 
 export const ANALYSIS_FORMAT = 'lrc-distill-analysis';

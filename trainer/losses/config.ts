@@ -2,7 +2,10 @@
 import type { NegativeSelection } from './cosNce';
 import type { IntermediateLossKind } from './intermediate';
 import type { LayerMappingSpec } from './layerMapping';
-import type { VectorizeMode } from './vectorize';
+
+/** vec(H): 'flatten' (L x d' with padding rows zeroed), 'cls' (first token) or 'mean' (masked mean). */
+export type VectorizeMode = 'flatten' | 'cls' | 'mean';
+export const VECTORIZE_MODES: readonly VectorizeMode[] = ['flatten', 'cls', 'mean'];
 
 /** Default eps of the smoothed norm of the angular distance; small against the norm of any real hidden-state vector. */
 export const DEFAULT_ANGULAR_EPS = 1e-6;

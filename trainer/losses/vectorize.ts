@@ -4,8 +4,9 @@
 //   'mean': the mean of the rows of real tokens (D).
 import * as tf from '@tensorflow/tfjs';
 
-export type VectorizeMode = 'flatten' | 'cls' | 'mean';
-export const VECTORIZE_MODES: readonly VectorizeMode[] = ['flatten', 'cls', 'mean'];
+import { VECTORIZE_MODES, type VectorizeMode } from './config';
+
+export { VECTORIZE_MODES, type VectorizeMode } from './config';
 
 /** The attention mask (B, L) as float32 of shape (B, L, 1), to multiply a hidden state with. */
 export function tokenMask3d(attentionMask: tf.Tensor2D): tf.Tensor3D {

@@ -29,6 +29,9 @@ import { loadTaskData, scorePredictions, type TaskData } from './taskData';
 import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
 import { runAnalysisStep } from './analysisStep';
 
+/** How often a paused run rewrites its heartbeat. */
+const HEARTBEAT_MS = 5_000;
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface SessionEvents {
@@ -78,6 +81,7 @@ export class TrainingSession {
   private stopRequested = false;
   private evaluateRequested = false;
   private analyzeRequested = false;
+  private lastHeartbeat = Date.now();
   /** The id of the run (read from run.json when the session is made: a bad folder fails here). */
   readonly runId: string;
 
@@ -284,7 +288,11 @@ export class TrainingSession {
       for (const request of this.controls.drain()) this.apply(core, step, request);
       if (!this.paused || this.stopRequested) return;
       await new Promise((r) => setTimeout(r, 100));
-      updateRun(this.runDir, (r) => ({ ...r, owner: r.owner && { ...r.owner, heartbeatAt: new Date().toISOString() } }));
+      // The heartbeat of a paused run, every few seconds (each rewrite wakes the file watchers).
+      if (Date.now() - this.lastHeartbeat > HEARTBEAT_MS) {
+        this.lastHeartbeat = Date.now();
+        updateRun(this.runDir, (r) => ({ ...r, owner: r.owner && { ...r.owner, heartbeatAt: new Date().toISOString() } }));
+      }
     }
   }
 
