@@ -4,11 +4,11 @@
 // checks what the views rely on: the shapes of the grids, mappings and case records, each error naming
 // the file and the field. The header (everything but the cases) is read on its own: the heatmap needs
 // only the grids, and the file writer puts the cases last, one record per line.
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { z } from 'zod';
 
-export const ANALYSIS_FORMAT = 'lrc-distill-analysis';
+export { ANALYSIS_FORMAT } from '../../trainer/analysis/analysisSchema';
+import { ANALYSIS_FORMAT } from '../../trainer/analysis/analysisSchema';
 const FILE_NAME = /^step-(\d+)\.json$/;
 
 const count = z.number().int().nonnegative();
@@ -192,19 +192,5 @@ export function readAnalysisHeader(path: string): AnalysisHeader {
   return validHeader(path, parseJson(path, `${before}\n}`));
 }
 
-export interface StepFile {
-  step: number;
-  path: string;
-}
-
-/** The run's analysis files in step order; none when the folder does not exist. */
-export function listStepFiles(runDir: string): StepFile[] {
-  const dir = join(runDir, 'analysis');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .flatMap((name) => {
-      const m = FILE_NAME.exec(name);
-      return m ? [{ step: Number(m[1]), path: join(dir, name) }] : [];
-    })
-    .sort((a, b) => a.step - b.step);
-}
+/** A run's analysis files in step order (the trainer's own listing). */
+export { listAnalysisFiles as listStepFiles, type AnalysisFileEntry as StepFile } from '../../trainer/analysis/analysisFile';
