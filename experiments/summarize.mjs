@@ -1,0 +1,51 @@
+// Prints the results tables (markdown) from experiments/results/<run id>.json (`eval --json`),
+// the run records (experiments/runs/<id>/run.json: times, config) and each exported model's
+// safetensors header (parameter counts). Usage: node experiments/summarize.mjs [TASK ...]
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const RUNS = 'experiments/runs';
+const RESULTS = 'experiments/results';
+const GLUE_METRIC = { 'SST-2': ['accuracy'], MRPC: ['f1', 'accuracy'], RTE: ['accuracy'], CoLA: ['mcc'], 'STS-B': ['pearson', 'spearman'] };
+
+/** Parameters in a safetensors file: total, and the word-embedding matrix alone. */
+function parameters(folder) {
+  const buf = readFileSync(join(folder, 'model.safetensors'));
+  const n = Number(buf.readBigUInt64LE(0));
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+  let total = 0, word = 0;
+  for (const [name, t] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    total += size;
+    if (name.includes('word_embeddings')) word += size;
+  }
+  return { total, word };
+}
+
+const rows = [];
+for (const f of existsSync(RESULTS) ? readdirSync(RESULTS) : []) {
+  const r = JSON.parse(readFileSync(join(RESULTS, f), 'utf8'));
+  const id = f.replace(/\.json$/, '');
+  const run = JSON.parse(readFileSync(join(RUNS, id, 'run.json'), 'utf8'));
+  const task = run.config.data.name;
+  const seconds = (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.startedAt)) / 1000;
+  rows.push({ id, task, name: run.name, kind: run.kind + (run.preset ? `/${run.preset}` : ''), metrics: r.metrics, examples: r.examples, evalSeconds: r.seconds, seconds, params: parameters(r.model), steps: run.progress.totalSteps });
+}
+const tasks = process.argv.slice(2).length ? process.argv.slice(2) : [...new Set(rows.map((r) => r.task))];
+const fmt = (n) => (n / 1e6).toFixed(2) + 'M';
+for (const task of tasks) {
+  const own = rows.filter((r) => r.task === task).sort((a, b) => (a.kind === 'teacher' ? -1 : b.kind === 'teacher' ? 1 : a.name.localeCompare(b.name)));
+  const teacher = own.find((r) => r.kind === 'teacher');
+  const keys = GLUE_METRIC[task] ?? Object.keys(own[0]?.metrics ?? {});
+  const main = keys[0];
+  console.log(`\n### ${task}\n`);
+  console.log(`| run | kind | ${keys.join(' | ')} | kept of teacher (${main}) | parameters (word emb. / rest) | dev examples/s | speed-up | steps | train time |`);
+  console.log(`|---|---|${keys.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
+  for (const r of own) {
+    const eps = r.examples / r.evalSeconds;
+    const tEps = teacher ? teacher.examples / teacher.evalSeconds : NaN;
+    const kept = teacher ? `${((100 * r.metrics[main]) / teacher.metrics[main]).toFixed(1)}%` : '-';
+    console.log(`| ${r.name} | ${r.kind} | ${keys.map((k) => r.metrics[k]?.toFixed(4) ?? '-').join(' | ')} | ${kept} | ${fmt(r.params.total)} (${fmt(r.params.word)} / ${fmt(r.params.total - r.params.word)}) | ${eps.toFixed(0)} | ${(eps / tEps).toFixed(1)}x | ${r.steps} | ${(r.seconds / 60).toFixed(1)} min |`);
+  }
+}
