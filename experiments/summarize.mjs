@@ -6,7 +6,6 @@ import { join } from 'node:path';
 
 const RUNS = 'experiments/runs';
 const RESULTS = 'experiments/results';
-const GLUE_METRIC = { 'SST-2': ['accuracy'], MRPC: ['f1', 'accuracy'], RTE: ['accuracy'], CoLA: ['mcc'], 'STS-B': ['pearson', 'spearman'] };
 
 /** Parameters in a safetensors file: total, and the word-embedding matrix alone. */
 function parameters(folder) {
@@ -29,16 +28,16 @@ for (const f of existsSync(RESULTS) ? readdirSync(RESULTS) : []) {
   const id = f.replace(/\.json$/, '');
   const run = JSON.parse(readFileSync(join(RUNS, id, 'run.json'), 'utf8'));
   const task = run.config.data.name;
-  const seconds = (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.startedAt)) / 1000;
-  rows.push({ id, task, name: run.name, kind: run.kind + (run.preset ? `/${run.preset}` : ''), metrics: r.metrics, examples: r.examples, evalSeconds: r.seconds, seconds, params: parameters(r.model), steps: run.progress.totalSteps });
+  const seconds = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
+  rows.push({ id, task, name: run.name, kind: run.kind + (run.preset ? `/${run.preset}` : ''), metrics: r.metrics, primary: r.primary, examples: r.examples, evalSeconds: r.seconds, seconds, params: parameters(r.model), steps: run.progress.totalSteps });
 }
 const tasks = process.argv.slice(2).length ? process.argv.slice(2) : [...new Set(rows.map((r) => r.task))];
 const fmt = (n) => (n / 1e6).toFixed(2) + 'M';
 for (const task of tasks) {
   const own = rows.filter((r) => r.task === task).sort((a, b) => (a.kind === 'teacher' ? -1 : b.kind === 'teacher' ? 1 : a.name.localeCompare(b.name)));
   const teacher = own.find((r) => r.kind === 'teacher');
-  const keys = GLUE_METRIC[task] ?? Object.keys(own[0]?.metrics ?? {});
-  const main = keys[0];
+  const keys = Object.keys(own[0]?.metrics ?? {});
+  const main = own[0]?.primary ?? keys[0];
   console.log(`\n### ${task}\n`);
   console.log(`| run | kind | ${keys.join(' | ')} | kept of teacher (${main}) | parameters (word emb. / rest) | dev examples/s | speed-up | steps | train time |`);
   console.log(`|---|---|${keys.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
