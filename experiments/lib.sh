@@ -11,13 +11,17 @@ mkdir -p "$RUNS" experiments/logs experiments/results
 [ -f dist/cli.js ] || node esbuild.mjs
 
 # run_id NAME: the newest finished run named NAME (empty when none).
+# (Through a file: piped, `runs --json` is cut at 64 KiB because the CLI calls process.exit; see docs/results.md.)
 run_id() {
-  $CLI runs --runs "$RUNS" --json | node -e '
+  local list; list="$(mktemp)"
+  $CLI runs --runs "$RUNS" --json > "$list"
+  node -e '
     const name = process.argv[1]; let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
       const runs = JSON.parse(s).runs.filter((r) => r.name === name && r.status === "finished");
       runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       console.log(runs.length ? runs[runs.length - 1].id : "");
-    });' "$1"
+    });' "$1" < "$list"
+  rm -f "$list"
 }
 
 # step NAME LOG -- COMMAND...: runs COMMAND (timed, output in experiments/logs/LOG) unless NAME finished.
