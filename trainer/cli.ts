@@ -80,8 +80,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exits once stdout has been written out: a pipe would otherwise lose what is past 64 KiB. */
+function exitAfterOutput(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterOutput(code),
   (e: unknown) => {
     if (e instanceof UserError) {
       console.error(`lrc-distill: ${e.message}`);
