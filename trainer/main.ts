@@ -96,18 +96,19 @@ server.on(PairedAnalysisRequest, async ({ lrcRunDir, mseRunDir }) => {
   return { file: await runPairedAnalysis(lrcRunDir, mseRunDir, (message) => server.emit(LogEvent, { level: 'info', message })) };
 });
 
-server.on(ShutdownRequest, () => {
+/** Stops the running session (it checkpoints first), then ends the process once it is idle. */
+function stopAndExit(): void {
   if (session) session.control({ type: 'stop' });
   const exitWhenIdle = () => (session ? setTimeout(exitWhenIdle, 100) : process.exit(0));
-  setImmediate(exitWhenIdle);
+  setImmediate(exitWhenIdle); // after the answer to shutdown has gone out
+}
+
+server.on(ShutdownRequest, () => {
+  stopAndExit();
   return {};
 });
 
 process.on('message', (raw) => void server.receive(raw));
-process.on('disconnect', () => {
-  // The host is gone: save what can be saved, then leave.
-  if (session) session.control({ type: 'stop' });
-  const exitWhenIdle = () => (session ? setTimeout(exitWhenIdle, 100) : process.exit(0));
-  exitWhenIdle();
-});
+// The host is gone: save what can be saved, then leave.
+process.on('disconnect', stopAndExit);
 process.on('SIGTERM', () => process.exit(0));

@@ -205,7 +205,7 @@ export class TrainingSession {
         }
 
         // one optimiser step
-        const { epoch, indices } = batchOfStep(config.seed, trainSize, batchSize, step);
+        const { indices } = batchOfStep(config.seed, trainSize, batchSize, step);
         const batch = makeBatch(data.train, indices, 'longest'); // padding is masked everywhere: only speed changes
         const inputs = toBertInputs(batch);
         const labels = toLabelTensor(batch);
@@ -231,7 +231,7 @@ export class TrainingSession {
           };
           this.metrics({ type: 'progress', ...progress });
           events.progress(progress);
-          updateRun(this.runDir, (r) => ({ ...r, progress: { step, totalSteps, epoch: epoch + 1 > step / perEpoch ? step / perEpoch : epoch + 1, stage: outcome.stage }, owner: r.owner && { ...r.owner, heartbeatAt: new Date().toISOString() } }));
+          updateRun(this.runDir, (r) => ({ ...r, progress: { step, totalSteps, epoch: step / perEpoch, stage: outcome.stage }, owner: r.owner && { ...r.owner, heartbeatAt: new Date().toISOString() } }));
           windowStart = Date.now();
           windowExamples = windowTokens = 0;
         }

@@ -8,13 +8,13 @@ import { TrainerClient } from '../../../extension/trainer/trainerClient';
 import { AnalyzeTextRequest, PairedAnalysisRequest } from '../../../trainer/protocol';
 import { readAnalysisFile } from '../../../trainer/analysis';
 import { createRun, updateRun } from '../../../trainer/runs/runStore';
-import { TrainingSession, type SessionEvents } from '../../../trainer/session/trainingSession';
+import { TrainingSession } from '../../../trainer/session/trainingSession';
 import { useBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/tempDir';
-import { tinyConfig, TINY_STUDENT, TINY_TEACHER, writeTinyTask } from '../session/tinyTask';
+import { quietEvents, tinyConfig, TINY_STUDENT, TINY_TEACHER, writeTinyTask } from '../session/tinyTask';
 
 const root = join(__dirname, '..', '..', '..');
-const quiet: SessionEvents = { log: () => {}, progress: () => {}, evaluation: () => {}, checkpoint: () => {}, status: () => {} };
+const quiet = quietEvents();
 
 test('a selection analysed by the trainer matches the paired case record of the same text', async () => {
   await useBackend('wasm');

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeededRandom } from '../../../trainer/util/random';
+import type { SessionEvents } from '../../../trainer/session/trainingSession';
 
 const GOOD = ['good', 'great', 'fine', 'nice'];
 const BAD = ['bad', 'awful', 'poor', 'sad'];
@@ -43,3 +44,12 @@ export function tinyConfig(files: { train: string; dev: string }, extra: Record<
     ...extra,
   };
 }
+
+/** Session events that print nothing; `onProgress` sees each logged step. */
+export const quietEvents = (onProgress?: (step: number) => void): SessionEvents => ({
+  log: () => {},
+  progress: (p) => onProgress?.(p.step),
+  evaluation: () => {},
+  checkpoint: () => {},
+  status: () => {},
+});

@@ -9,18 +9,12 @@ import { useBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/tempDir';
 import { createRun, readRun } from '../../../trainer/runs/runStore';
 import { readMetrics } from '../../../trainer/runs/metricsLog';
-import { TrainingSession, type SessionEvents } from '../../../trainer/session/trainingSession';
+import { TrainingSession } from '../../../trainer/session/trainingSession';
 import { loadHfModel } from '../../../trainer/checkpoint/hfFolder';
 import { listAnalysisFiles, readAnalysisFile } from '../../../trainer/analysis';
-import { tinyConfig, TINY_STUDENT, TINY_TEACHER, writeTinyTask } from './tinyTask';
+import { quietEvents, tinyConfig, TINY_STUDENT, TINY_TEACHER, writeTinyTask } from './tinyTask';
 
-const quiet = (onProgress?: (step: number) => void): SessionEvents => ({
-  log: () => {},
-  progress: (p) => onProgress?.(p.step),
-  evaluation: () => {},
-  checkpoint: () => {},
-  status: () => {},
-});
+const quiet = quietEvents;
 
 async function trainedTeacher(dir: string) {
   const files = writeTinyTask(dir);
