@@ -5,22 +5,15 @@
 // cases and its render time. What the pages show is checked against the analysis files; screenshots
 // in the dark and the light theme (test-results/screenshots/analysis-*.png).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTinyRuns, writeSyntheticRun } from './analysisFixtures.mjs';
-import { runCommand, screenshot, webviewContent } from './workbench.mjs';
+import { runCommand, screenshot, useTheme, webviewContent } from './workbench.mjs';
 
-const THEMES = { light: ['Default Light Modern', 'vs'], dark: ['Default Dark Modern', 'vs-dark'] };
-
-/** Sets the workspace's colour theme (its settings file) and waits for the workbench to show it. */
-async function useTheme(page, workspace, name) {
-  const [theme, workbenchClass] = THEMES[name];
-  const file = join(workspace, '.vscode', 'settings.json');
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(300); // the webviews repaint with the new variables
+/** The workspace's theme, then a moment for the webviews to repaint with the new variables. */
+async function useThemeAndRepaint(page, workspace, name) {
+  await useThemeAndRepaint(page, workspace, name);
+  await page.waitForTimeout(300);
 }
 
 /** In the open quick pick: filter by `text`, wait for the matching row, accept it. */
@@ -70,7 +63,7 @@ export const tests = [
     name: 'the palette opens the layer heatmap: both students, the file\'s values, the step slider, a hover',
     async run({ page, workspace, state }) {
       const { lrcId, mseId } = state.analysis;
-      await useTheme(page, workspace, 'dark');
+      await useThemeAndRepaint(page, workspace, 'dark');
       await runCommandOnRun(page, 'LRC: Open Layer Heatmap', lrcId);
       const frame = await webviewContent(page, 'Layer Heatmap');
       const root = frame.locator('#heatmap-root');
@@ -107,7 +100,7 @@ export const tests = [
       await root.locator('#grid-table-lrc caption', { hasText: 'MSE at step 4' }).waitFor({ state: 'attached', timeout: 10_000 });
       const mseCells = await root.locator('#grid-table-lrc td').allTextContents();
       assert.deepEqual(mseCells.map(Number), analysisFile(workspace, lrcId, 4).students.lrc.grid.mse.flat());
-      await useTheme(page, workspace, 'light');
+      await useThemeAndRepaint(page, workspace, 'light');
       await screenshot(page, 'analysis-heatmap-mse-light');
       console.log(`      heatmap draw ${await root.getAttribute('data-draw-ms')} ms (canvas only)`);
       await closeAllEditors(page);
@@ -117,7 +110,7 @@ export const tests = [
     name: 'the palette opens the case analysis: the paired file\'s cases, a filter, a row and its chart',
     async run({ page, workspace, state }) {
       const { lrcId } = state.analysis;
-      await useTheme(page, workspace, 'dark');
+      await useThemeAndRepaint(page, workspace, 'dark');
       await runCommandOnRun(page, 'LRC: Open Case Analysis', lrcId);
       const frame = await webviewContent(page, 'Case Analysis');
       const root = frame.locator('#cases-root');
@@ -142,7 +135,7 @@ export const tests = [
       assert.equal(layerTable.length, 1 + file.students.lrc.mapping.length);
       assert.ok(layerTable[1].includes(String(cases[1].lrc.angular[0]).slice(0, 5)), `${layerTable[1]} shows ${cases[1].lrc.angular[0]}`);
       await screenshot(page, 'analysis-cases-dark');
-      await useTheme(page, workspace, 'light');
+      await useThemeAndRepaint(page, workspace, 'light');
       await screenshot(page, 'analysis-cases-light');
       await closeAllEditors(page);
     },
@@ -150,7 +143,7 @@ export const tests = [
   {
     name: 'the dev.tsv of the run shows each example\'s three predictions in a CodeLens; Analyze Selection opens beside it',
     async run({ page, workspace, state }) {
-      await useTheme(page, workspace, 'dark');
+      await useThemeAndRepaint(page, workspace, 'dark');
       await page.keyboard.press('Control+P');
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible' });
@@ -187,7 +180,7 @@ export const tests = [
   {
     name: 'the case table with 5,000 cases: render time, a filter and paging',
     async run({ page, workspace, state }) {
-      await useTheme(page, workspace, 'light');
+      await useThemeAndRepaint(page, workspace, 'light');
       const { runId } = state.synthetic;
       await runCommandOnRun(page, 'LRC: Open Case Analysis', runId);
       const frame = await webviewContent(page, 'Case Analysis');
@@ -218,7 +211,7 @@ export const tests = [
       await hm.locator('#heatmap-root[data-paint-ms]').waitFor({ timeout: 60_000 });
       console.log(`      heatmap 13 x 25, two students: draw ${await hroot.getAttribute('data-draw-ms')} ms, message to paint ${await hroot.getAttribute('data-paint-ms')} ms`);
       await screenshot(page, 'analysis-heatmap-13x25-light');
-      await useTheme(page, workspace, 'dark');
+      await useThemeAndRepaint(page, workspace, 'dark');
       await screenshot(page, 'analysis-heatmap-13x25-dark');
       await closeAllEditors(page);
     },

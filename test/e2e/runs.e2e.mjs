@@ -9,10 +9,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { activityBarItem, screenshot, webviewContent } from './workbench.mjs';
+import { activityBarItem, screenshot, useTheme, webviewContent } from './workbench.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const THEMES = { light: ['Default Light Modern', 'vs'], dark: ['Default Dark Modern', 'vs-dark'], 'high-contrast': ['Default High Contrast', 'hc-black'] };
 
 /** Sentences with one sentiment word among filler words (the label), as a TSV with a header. */
 function tinyTsv(n, seed) {
@@ -50,14 +49,9 @@ async function until(what, probe, timeoutMs = 60_000) {
   }
 }
 
-/** Sets the workspace's colour theme and waits until the workbench and the dashboard page show it. */
-async function useTheme(page, workspace, name, frame) {
-  const [theme, workbenchClass] = THEMES[name];
-  const settingsFile = join(workspace, '.vscode', 'settings.json');
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  const settings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
-  writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
+/** The workspace's theme, and the dashboard page showing it when a frame is given. */
+async function useThemeOn(page, workspace, name, frame) {
+  await useThemeOn(page, workspace, name);
   if (frame) await frame.locator(`#dashboard-root[data-theme="${name}"]`).waitFor({ timeout: 30_000 });
 }
 
@@ -120,7 +114,7 @@ export const tests = [
         '--text-column', 'sentence', '--label-column', 'label', '--layers', '1', '--hidden', '16', '--heads', '2', '--ffn', '32',
         '--max-length', '16', '--epochs', '4', '--batch-size', '8', '--lr', '0.001', '--eval-every', '10', '--name', 'tiny teacher', '--plain', '--backend', 'wasm',
       ], workspace);
-      await useTheme(page, workspace, 'light');
+      await useThemeOn(page, workspace, 'light');
       await showRunsView(page);
       const row = runRow(page, 'tiny teacher');
       await row.waitFor({ timeout: 30_000 });
@@ -218,13 +212,13 @@ export const tests = [
     name: 'screenshots of the dashboard and the Runs view in dark and high contrast themes',
     async run({ page, workspace, state }) {
       const frame = state.dashboard;
-      await useTheme(page, workspace, 'dark', frame);
+      await useThemeOn(page, workspace, 'dark', frame);
       await frame.locator('#chart-loss canvas').waitFor();
       await screenshot(page, 'dashboard-stage2-dark');
-      await useTheme(page, workspace, 'high-contrast', frame);
+      await useThemeOn(page, workspace, 'high-contrast', frame);
       await frame.locator('#chart-loss canvas').waitFor();
       await screenshot(page, 'dashboard-stage2-high-contrast');
-      await useTheme(page, workspace, 'dark', frame);
+      await useThemeOn(page, workspace, 'dark', frame);
     },
   },
   {
@@ -248,7 +242,7 @@ export const tests = [
       await frame.locator('#run-status', { hasText: 'stopped' }).waitFor({ timeout: 30_000 });
       await frame.locator('#btn-start:not([hidden])').waitFor();
       await screenshot(page, 'dashboard-stopped-dark');
-      await useTheme(page, workspace, 'light', frame);
+      await useThemeOn(page, workspace, 'light', frame);
     },
   },
   {

@@ -1,7 +1,7 @@
 // What a person does in the VS Code workbench, as Playwright steps: open it, run a command from the
 // palette, open a view container, reach into a webview. Each step waits on what the UI shows, never on
 // a fixed delay.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,4 +45,17 @@ export async function webviewContent(page, tabTitle) {
   const outer = page.locator('iframe.webview.ready:visible').last();
   await outer.waitFor({ timeout: 30_000 });
   return outer.contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+/** The colour themes the screenshots use: setting value and the class the workbench then carries. */
+export const THEMES = { light: ['Default Light Modern', 'vs'], dark: ['Default Dark Modern', 'vs-dark'], 'high-contrast': ['Default High Contrast', 'hc-black'] };
+
+/** Sets the workspace's colour theme (its settings file) and waits for the workbench to show it. */
+export async function useTheme(page, workspace, name) {
+  const [theme, workbenchClass] = THEMES[name];
+  const file = join(workspace, '.vscode', 'settings.json');
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
 }
