@@ -12,7 +12,7 @@ import { runCommand, screenshot, useTheme, webviewContent } from './workbench.mj
 
 /** The workspace's theme, then a moment for the webviews to repaint with the new variables. */
 async function useThemeAndRepaint(page, workspace, name) {
-  await useThemeAndRepaint(page, workspace, name);
+  await useTheme(page, workspace, name);
   await page.waitForTimeout(300);
 }
 

@@ -51,7 +51,7 @@ async function until(what, probe, timeoutMs = 60_000) {
 
 /** The workspace's theme, and the dashboard page showing it when a frame is given. */
 async function useThemeOn(page, workspace, name, frame) {
-  await useThemeOn(page, workspace, name);
+  await useTheme(page, workspace, name);
   if (frame) await frame.locator(`#dashboard-root[data-theme="${name}"]`).waitFor({ timeout: 30_000 });
 }
 
