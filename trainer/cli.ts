@@ -13,7 +13,10 @@ const USAGE = `lrc-distill <command> [options]
 Commands
   demo                      fine-tune a teacher on the bundled SpamAssassin task, distil an LRC student and
                             its MSE baseline, train the student alone, evaluate, export, print a summary
-  train-teacher             fine-tune a teacher on a task (--layers --hidden --heads --ffn give its shape)
+  pretrain                  pre-train a BERT by masked-language modelling on the task's texts (labels unused;
+                            --mask-probability, default 0.15); its run id or export folder is an --init
+  train-teacher             fine-tune a teacher on a task (--layers --hidden --heads --ffn give its shape;
+                            --init <folder or run> starts from a pre-trained BERT with a fresh task head)
   train-student             train the student shape on the task alone, without a teacher
   distill --teacher <t>     distil a student with LRC-BERT; <t> is a Hugging Face folder or a teacher run id
         --baseline          also run the paired MSE baseline (same config, MSE on the intermediate layers)
@@ -35,7 +38,7 @@ Options
   --epochs --batch-size --lr --max-steps --max-length --max-train --max-dev --seed
   --split --epsilon --temperature   the two-stage schedule and the perturbation
   --eval-every --patience --no-analysis --log-every --backend auto|tensorflow|wasm|cpu
-  --tokenizer <dir> --init <dir> --name <name> --plain (no progress bar) --json
+  --tokenizer <dir> --init <dir|run> --name <name> --plain (no progress bar) --json
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -56,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'demo':
       return demoCommand(ctx);
+    case 'pretrain':
+      return trainCommand('pretrain', ctx);
     case 'train-teacher':
       return trainCommand('teacher', ctx);
     case 'train-student':

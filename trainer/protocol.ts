@@ -136,6 +136,8 @@ const LossTermsSchema = z.object({
   distance: z.array(z.number()).optional(),
   soft: z.number().optional(),
   hard: z.number().optional(),
+  /** Masked-language-model loss (pre-training runs). */
+  mlm: z.number().optional(),
 });
 export type LossTerms = z.infer<typeof LossTermsSchema>;
 

@@ -21,6 +21,7 @@ const KIND_LABELS: Record<RunRecord['kind'], string> = {
   lrc: 'LRC distillation',
   mse: 'MSE baseline',
   student: 'student alone',
+  pretrain: 'masked-LM pre-training',
 };
 
 export type ExplorerNode = RunNode | RunFileNode;

@@ -1,9 +1,11 @@
 // A Hugging Face model folder: config.json + model.safetensors (BertForSequenceClassification names,
 // (out, in) Linear weights), with the tokenizer files beside them (vocab.txt, tokenizer.json,
 // tokenizer_config.json, special_tokens_map.json). Read with every mismatch named; written atomically.
+import * as tf from '@tensorflow/tfjs';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bert, type BertOptions } from '../model/bert';
+import { hfLayoutOfHead, MLM_HEAD_NAMES, TIED_OR_UNUSED_PRETRAINING_TENSORS, type MlmHead } from '../model/mlmHead';
 import { parseBertConfig } from '../model/config';
 import type { BertConfig, BertModel } from '../model/types';
 import type { BertNormalizerSettings } from '../tokenizer/bertPreTokenize';
@@ -11,7 +13,7 @@ import { specFromTokenizerJson, specFromVocabTxt } from '../tokenizer/loadTokeni
 import type { Vocabulary } from '../tokenizer/vocabulary';
 import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
 import { assignHfArrays, hfWeightProblems, modelToHfArrays, normalizeHfName } from './hfWeights';
-import { readSafetensors, serializeSafetensors, type LoadedTensor, type TensorToWrite, type WritableDtype } from './safetensors';
+import { readSafetensors, serializeSafetensors, type LoadedTensor, type NamedArray, type TensorToWrite, type WritableDtype } from './safetensors';
 
 export const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
 
@@ -23,7 +25,24 @@ export interface HfFolderContent {
   vocab?: Vocabulary;
   /** Things worth telling that are not errors (a vocabulary smaller than the embedding, ...). */
   notes: string[];
+  /** With `allowNewHead`: the task-head weights the folder lacks (pooler, classifier), to initialise fresh. */
+  missingHead: string[];
+  /** With `allowNewHead`: the masked-LM head (`cls.predictions.*`) when the folder has one. */
+  mlmHead?: Map<string, LoadedTensor>;
 }
+
+export interface ReadHfFolderOptions {
+  /**
+   * Accept a pre-trained BERT without this task's head (BertModel, BertForMaskedLM, BertForPreTraining,
+   * a pretrain run's export): a missing pooler or classifier is listed in `missingHead`, the masked-LM
+   * head is returned apart, the tied decoder copy and the next-sentence head are ignored, and names
+   * without the `bert.` prefix (a BertModel saved alone) get it.
+   */
+  allowNewHead?: boolean;
+}
+
+/** The task head of BertForSequenceClassification: what a pre-trained BERT may lack. */
+export const TASK_HEAD_NAMES = ['bert.pooler.dense.weight', 'bert.pooler.dense.bias', 'classifier.weight', 'classifier.bias'];
 
 function readJson(path: string): unknown {
   if (!existsSync(path)) throw new Error(`${path}: file not found`);
@@ -76,24 +95,44 @@ function vocabNote(vocab: Vocabulary, config: BertConfig, where: string): string
   return undefined;
 }
 
+/** Splits the pre-training parts off a pre-trained BERT's tensors (see ReadHfFolderOptions.allowNewHead). */
+function splitPretrainingTensors(tensors: Map<string, LoadedTensor>, notes: string[]): { tensors: Map<string, LoadedTensor>; mlmHead?: Map<string, LoadedTensor> } {
+  const prefixed = [...tensors.keys()].some((n) => n.startsWith('bert.'));
+  const encoder = new Map<string, LoadedTensor>();
+  const head = new Map<string, LoadedTensor>();
+  const ignored: string[] = [];
+  for (const [raw, t] of tensors) {
+    const name = !prefixed && /^(embeddings|encoder|pooler)\./.test(raw) ? `bert.${raw}` : raw;
+    if (Object.values(MLM_HEAD_NAMES).includes(name as never)) head.set(name, t);
+    else if (TIED_OR_UNUSED_PRETRAINING_TENSORS.test(name)) ignored.push(name);
+    else encoder.set(name, t);
+  }
+  if (ignored.length) notes.push(`ignored ${ignored.join(', ')} (the tied decoder copy or the next-sentence head of pre-training)`);
+  const complete = Object.values(MLM_HEAD_NAMES).every((n) => head.has(n));
+  if (head.size && !complete) notes.push(`ignored an incomplete masked-LM head (${[...head.keys()].join(', ')})`);
+  return { tensors: encoder, mlmHead: complete ? head : undefined };
+}
+
 /** Reads and checks a Hugging Face BERT folder. */
-export function readHfFolder(folder: string): HfFolderContent {
+export function readHfFolder(folder: string, options: ReadHfFolderOptions = {}): HfFolderContent {
   if (!existsSync(folder)) throw new Error(`${folder}: folder not found`);
   const configPath = join(folder, 'config.json');
   const config = parseBertConfig(readJson(configPath), configPath);
-  const tensors = readWeights(folder);
-  const problems = hfWeightProblems(config, tensors);
+  const notes: string[] = [];
+  const split = options.allowNewHead ? splitPretrainingTensors(readWeights(folder), notes) : { tensors: readWeights(folder), mlmHead: undefined };
+  const tensors = split.tensors;
+  const missingHead = options.allowNewHead ? TASK_HEAD_NAMES.filter((n) => !tensors.has(n)) : [];
+  const problems = hfWeightProblems(config, tensors).filter((p) => !missingHead.some((n) => p.startsWith(`missing tensor ${n} `)));
   if (problems.length) throw new Error(`${folder}: the weights do not match config.json:\n  - ${problems.join('\n  - ')}`);
   for (const [name, t] of tensors) {
     if (!(t.values instanceof Float32Array) && name !== 'bert.embeddings.position_ids') throw new Error(`${folder}: tensor ${name} has integer dtype ${t.dtype}, expected a float type`);
   }
-  const notes: string[] = [];
   const vocab = readVocab(folder);
   if (vocab) {
     const note = vocabNote(vocab, config, folder);
     if (note) notes.push(note);
   }
-  return { config, tensors, vocab, notes };
+  return { config, tensors, vocab, notes, missingHead, mlmHead: split.mlmHead };
 }
 
 /** A model with the weights of a Hugging Face folder. */
@@ -109,11 +148,32 @@ export function loadHfModel(folder: string, options: BertOptions = {}): { model:
   return { model, ...content };
 }
 
-/** The config.json object of a config, as transformers writes it for BertForSequenceClassification. */
-export function hfConfigJson(config: BertConfig): Record<string, unknown> {
+/**
+ * A model with the weights of a pre-trained BERT folder (see ReadHfFolderOptions.allowNewHead), given
+ * the head of `labels` (num_labels, id2label, label2id): a pooler or classifier the folder lacks keeps
+ * its seeded initial values, and `notes` says which. A folder with its own classifier keeps it (and its
+ * labels): the caller checks that it fits the task.
+ */
+export function loadPretrainedHfModel(folder: string, labels: Pick<BertConfig, 'num_labels' | 'id2label' | 'label2id'>, options: BertOptions = {}): { model: Bert } & HfFolderContent {
+  const content = readHfFolder(folder, { allowNewHead: true });
+  const freshClassifier = content.missingHead.includes('classifier.weight');
+  const config: BertConfig = freshClassifier ? { ...content.config, ...labels } : content.config;
+  const model = new Bert(config, options);
+  try {
+    assignHfArrays(model, content.tensors, folder, { keepFresh: new Set(content.missingHead) });
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  if (content.missingHead.length) content.notes.push(`${folder} has no ${content.missingHead.join(', ')}: initialised fresh (a pre-trained BERT given this task's head)`);
+  return { model, ...content, config };
+}
+
+/** The config.json object of a config, as transformers writes it for BertForSequenceClassification (or BertForMaskedLM). */
+export function hfConfigJson(config: BertConfig, architecture: 'BertForSequenceClassification' | 'BertForMaskedLM' = 'BertForSequenceClassification'): Record<string, unknown> {
   const id2label = config.id2label ?? Object.fromEntries(Array.from({ length: config.num_labels }, (_, i) => [String(i), `LABEL_${i}`]));
   return {
-    architectures: ['BertForSequenceClassification'],
+    architectures: [architecture],
     model_type: 'bert',
     attention_probs_dropout_prob: config.attention_probs_dropout_prob,
     classifier_dropout: config.classifier_dropout ?? null,
@@ -144,6 +204,19 @@ export interface WriteHfFolderOptions {
   normalizer?: BertNormalizerSettings;
   /** Float dtype of the weights in model.safetensors; default F32. */
   dtype?: Extract<WritableDtype, 'F32' | 'F16' | 'BF16'>;
+  /** Write a BertForMaskedLM folder: the encoder and this masked-LM head, without pooler and classifier. */
+  mlmHead?: MlmHead;
+}
+
+/** The masked-LM head's weights as Hugging Face arrays. */
+function mlmHeadArrays(head: MlmHead): Map<string, NamedArray> {
+  const out = new Map<string, NamedArray>();
+  for (const [name, variable] of head.namedWeights()) {
+    const hf = tf.tidy(() => (hfLayoutOfHead(name) === 'transpose' ? tf.transpose(variable) : tf.clone(variable)));
+    out.set(name, { shape: hf.shape.slice(), values: new Float32Array(hf.dataSync()) });
+    hf.dispose();
+  }
+  return out;
 }
 
 /** Writes `model` as a Hugging Face folder at `target` (replacing it), atomically. */
@@ -152,11 +225,15 @@ export async function writeHfFolder(model: BertModel, target: string, options: W
   const tokenizerVocab = options.tokenizerFrom ? readVocab(options.tokenizerFrom) : options.vocab;
   if (options.tokenizerFrom && !tokenizerVocab) throw new Error(`${options.tokenizerFrom}: no vocab.txt or tokenizer.json to copy`);
   if (tokenizerVocab) vocabNote(tokenizerVocab, config, options.tokenizerFrom ?? 'the vocabulary');
-  const arrays = modelToHfArrays(model);
+  let arrays = modelToHfArrays(model);
+  if (options.mlmHead) {
+    arrays = new Map([...arrays].filter(([name]) => !TASK_HEAD_NAMES.includes(name)));
+    for (const [name, a] of mlmHeadArrays(options.mlmHead)) arrays.set(name, a);
+  }
   const tensors = new Map<string, TensorToWrite>([...arrays].map(([name, a]) => [name, { ...a, dtype: options.dtype ?? 'F32' }]));
   const bytes = serializeSafetensors(tensors, { format: 'pt' });
   await writeFolderAtomic(target, (dir) => {
-    writeFileAtomic(join(dir, 'config.json'), JSON.stringify(hfConfigJson(config), null, 2) + '\n');
+    writeFileAtomic(join(dir, 'config.json'), JSON.stringify(hfConfigJson(config, options.mlmHead ? 'BertForMaskedLM' : undefined), null, 2) + '\n');
     writeFileAtomic(join(dir, 'model.safetensors'), bytes);
     if (options.tokenizerFrom) {
       for (const file of TOKENIZER_FILES) {

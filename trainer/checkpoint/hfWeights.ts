@@ -95,14 +95,17 @@ export function modelToHfArrays(model: BertModel): Map<string, NamedArray> {
 }
 
 /**
- * Assigns Hugging Face arrays to the model's weights. They must fit (hfWeightProblems is empty);
- * `source` names the checkpoint in the error that lists the problems.
+ * Assigns Hugging Face arrays to the model's weights. They must fit (hfWeightProblems is empty), except
+ * that the weights named in `keepFresh` may be missing: they keep their initial values (a pre-trained
+ * BERT given a new task head). `source` names the checkpoint in the error that lists the problems.
  */
-export function assignHfArrays(model: BertModel, arrays: ReadonlyMap<string, NamedArray>, source: string): void {
-  const problems = hfWeightProblems(model.config, arrays);
-  for (const name of model.namedWeights().keys()) if (!problems.length && !arrays.has(name)) problems.push(`missing tensor ${name}`);
+export function assignHfArrays(model: BertModel, arrays: ReadonlyMap<string, NamedArray>, source: string, options: { keepFresh?: ReadonlySet<string> } = {}): void {
+  const keepFresh = options.keepFresh ?? new Set<string>();
+  const problems = hfWeightProblems(model.config, arrays).filter((p) => ![...keepFresh].some((name) => p.startsWith(`missing tensor ${name} `)));
+  for (const name of model.namedWeights().keys()) if (!problems.length && !arrays.has(name) && !keepFresh.has(name)) problems.push(`missing tensor ${name}`);
   if (problems.length) throw new Error(`${source}: the weights do not fit the model:\n  - ${problems.join('\n  - ')}`);
   for (const [name, variable] of model.namedWeights()) {
+    if (keepFresh.has(name)) continue;
     const a = arrays.get(name)!;
     if (!(a.values instanceof Float32Array)) throw new Error(`${source}: tensor ${name} holds integers, expected floats`);
     tf.tidy(() => variable.assign(fromHfLayout(name, tf.tensor(a.values, a.shape, 'float32'))));

@@ -1,7 +1,7 @@
 // Command-line flags of `lrc-distill`, and how they become a run config: a --config file (optional)
 // as the base, each flag overriding one field. Validation is the config schema's.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../server';
 
 /** Flags every command understands, for util.parseArgs. */
@@ -19,6 +19,7 @@ export const FLAGS = {
   teacher: { type: 'string' },
   tokenizer: { type: 'string' },
   init: { type: 'string' },
+  'mask-probability': { type: 'string' },
   layers: { type: 'string' },
   hidden: { type: 'string' },
   heads: { type: 'string' },
@@ -123,7 +124,6 @@ export function configFromFlags(kind: string, flags: Flags, extra: Json = {}): J
   set(c, ['maxTrainExamples'], num(flags, 'max-train'));
   set(c, ['maxDevExamples'], num(flags, 'max-dev'));
   set(c, ['tokenizer'], flags.tokenizer && resolve(flags.tokenizer));
-  set(c, ['init'], flags.init && resolve(flags.init));
   set(c, ['preset'], flags.preset);
   set(c, ['optim', 'epochs'], num(flags, 'epochs'));
   set(c, ['optim', 'batchSize'], num(flags, 'batch-size'));
@@ -136,9 +136,21 @@ export function configFromFlags(kind: string, flags: Flags, extra: Json = {}): J
   set(c, ['eval', 'earlyStoppingPatience'], num(flags, 'patience'));
   if (flags['no-analysis']) set(c, ['eval', 'analysis'], false);
   set(c, ['logEverySteps'], num(flags, 'log-every'));
-  const shapeKey = kind === 'teacher' ? 'model' : 'student';
+  set(c, ['pretraining', 'maskProbability'], num(flags, 'mask-probability'));
+  const shapeKey = kind === 'teacher' || kind === 'pretrain' ? 'model' : 'student';
   set(c, [shapeKey], shapeFromFlags(flags, c[shapeKey] as Json | undefined));
   return c;
+}
+
+/** --init: a Hugging Face folder (has config.json), or a finished run (id or prefix) whose export/ is one. */
+export function modelFolderFromFlag(flag: string, value: string | undefined, resolveRun: (id: string) => string): string | undefined {
+  if (!value) return undefined;
+  if (existsSync(resolve(value, 'config.json'))) return resolve(value);
+  if (existsSync(resolve(value))) throw new UserError(`${flag} ${value}: the folder has no config.json (expected a Hugging Face BERT folder)`, flag);
+  const dir = resolveRun(value);
+  const folder = join(dir, 'export');
+  if (!existsSync(join(folder, 'config.json'))) throw new UserError(`${flag} ${value}: run ${dir.split(/[\\/]/).pop()} has no exported model yet (${folder})`, flag);
+  return folder;
 }
 
 /** --teacher: a Hugging Face folder (has config.json) or a run id (prefix) in the runs folder. */

@@ -12,7 +12,7 @@ import { UserError } from '../server';
 import { TrainingSession } from '../session/trainingSession';
 import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
-import { configFromFlags, teacherFromFlag, type Flags } from './options';
+import { configFromFlags, modelFolderFromFlag, teacherFromFlag, type Flags } from './options';
 import { terminalEvents } from './terminalEvents';
 
 export const EXIT = { ok: 0, runFailed: 1, usage: 2, interrupted: 130 } as const;
@@ -69,8 +69,9 @@ export function createRunFromConfig(ctx: CliContext, raw: Record<string, unknown
   return { config, dir: join(ctx.runsDir, record.id), record };
 }
 
-export async function trainCommand(kind: 'teacher' | 'student', ctx: CliContext): Promise<number> {
-  const { dir } = createRunFromConfig(ctx, configFromFlags(kind, ctx.flags), 'command line');
+export async function trainCommand(kind: 'teacher' | 'student' | 'pretrain', ctx: CliContext): Promise<number> {
+  const init = modelFolderFromFlag('--init', ctx.flags.init, (id) => findRunDir(ctx.runsDir, id));
+  const { dir } = createRunFromConfig(ctx, configFromFlags(kind, ctx.flags, init ? { init } : {}), 'command line');
   const record = await runSession(ctx, dir, false);
   console.log(summary(record, dir));
   return exitCodeOf(record);

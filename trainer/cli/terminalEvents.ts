@@ -13,6 +13,7 @@ export function lossSummary(t: LossTerms): string {
   if (t.mid !== undefined) parts.push(`mid ${fmt(t.mid)}`);
   if (t.soft !== undefined) parts.push(`soft ${fmt(t.soft)}`);
   if (t.hard !== undefined) parts.push(`hard ${fmt(t.hard)}`);
+  if (t.mlm !== undefined) parts.push(`mlm ${fmt(t.mlm)}`);
   return parts.join(' ');
 }
 

@@ -81,12 +81,22 @@ export const RunConfigSchema = z
     teacher: z.object({ path: z.string().optional(), runId: z.string().optional() }).strict()
       .refine((t) => !!t.path !== !!t.runId, { message: 'give exactly one of teacher.path and teacher.runId' })
       .optional(),
-    /** teacher runs: the shape of the teacher to train (ignored when `init` names a folder). */
+    /** teacher and pretrain runs: the shape of the model to train (ignored when `init` names a folder). */
     model: ModelShapeSchema.optional(),
-    /** teacher / student runs: start from the weights of this Hugging Face folder instead of random ones. */
+    /** teacher / student / pretrain runs: start from the weights of this Hugging Face folder instead of
+     *  random ones. A folder without this task's head (a pre-trained BERT, a pretrain run's export) gets a
+     *  fresh pooler and classifier; its masked-LM head, if any, is used by pretrain runs and ignored otherwise. */
     init: z.string().optional(),
     /** lrc / mse / student runs: the student's shape. */
     student: ModelShapeSchema.default(PAPER_STUDENT),
+    /** pretrain runs: masked-language modelling on the training texts (BERT's recipe; labels unused). */
+    pretraining: z
+      .object({
+        /** Share of the real tokens chosen for prediction (of them 80% [MASK], 10% random, 10% kept). */
+        maskProbability: z.number().gt(0).lt(1).default(0.15),
+      })
+      .strict()
+      .default({}),
     /** Ablation preset (lrc runs): a named change of the loss settings below. */
     preset: AblationSchema.optional(),
     loss: z
@@ -146,7 +156,7 @@ export const RunConfigSchema = z
     const distils = c.kind === 'lrc' || c.kind === 'mse';
     if (distils && !c.teacher) ctx.addIssue({ code: 'custom', path: ['teacher'], message: `a ${c.kind} run needs a teacher: { "path": "<Hugging Face folder>" } or { "runId": "<teacher run>" }` });
     if (!distils && c.teacher) ctx.addIssue({ code: 'custom', path: ['teacher'], message: `a ${c.kind} run has no teacher; remove the field` });
-    if (c.kind === 'teacher' && !c.model && !c.init) ctx.addIssue({ code: 'custom', path: ['model'], message: 'a teacher run needs the shape of the teacher to train ("model") or a folder to start from ("init")' });
+    if ((c.kind === 'teacher' || c.kind === 'pretrain') && !c.model && !c.init) ctx.addIssue({ code: 'custom', path: ['model'], message: `a ${c.kind} run needs the shape of the model to train ("model") or a folder to start from ("init")` });
     if (c.preset && c.kind !== 'lrc') ctx.addIssue({ code: 'custom', path: ['preset'], message: `ablation presets apply to lrc runs, not ${c.kind}` });
     if (Array.isArray(c.loss.layerMapping) && c.loss.layerMapping.length !== c.student.layers) {
       ctx.addIssue({ code: 'custom', path: ['loss', 'layerMapping'], message: `the layer mapping names ${c.loss.layerMapping.length} teacher layers but the student has ${c.student.layers} layers` });

@@ -74,6 +74,8 @@ export interface LossValues {
   distance?: number[];
   soft?: number;
   hard?: number;
+  /** Masked-language-model loss (pre-training runs). */
+  mlm?: number;
 }
 
 export function lossValues(loss: TotalLoss): LossValues {

@@ -10,6 +10,7 @@ export const RunKindSchema = z.enum([
   'lrc', // LRC-BERT distillation (COS-NCE on the intermediate layers)
   'mse', // the MSE baseline: identical except the intermediate loss
   'student', // the student trained on the task alone, without a teacher
+  'pretrain', // masked-language-model pre-training of a teacher on the task's texts (labels unused)
 ]);
 export type RunKind = z.infer<typeof RunKindSchema>;
 

@@ -2,7 +2,8 @@
 // frozen teacher it distils from, loaded from a Hugging Face folder.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadHfModel } from '../checkpoint/hfFolder';
+import { loadHfModel, loadPretrainedHfModel } from '../checkpoint/hfFolder';
+import type { NamedArray } from '../checkpoint/safetensors';
 import { Bert } from '../model/bert';
 import { parseBertConfig } from '../model/config';
 import type { BertConfig, BertModel } from '../model/types';
@@ -80,6 +81,10 @@ export interface RunModels {
   trained: BertModel;
   /** lrc / mse: the frozen teacher. */
   teacher?: BertModel;
+  /** Runs started from a folder with a masked-LM head (`init`): its weights, for a pretrain run to go on with. */
+  mlmHead?: Map<string, NamedArray>;
+  /** What loading said (a fresh task head, ignored pre-training tensors, ...). */
+  notes: string[];
 }
 
 export function buildModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): RunModels {
@@ -89,22 +94,22 @@ export function buildModels(config: RunConfig, task: TaskShape, teacherFolder: s
     try {
       checkTeacherFitsTask(teacher.config, task, teacherFolder!);
       const student = new Bert(configForShape(config.student, task, teacher.config), { seed });
-      return { trained: student, teacher };
+      return { trained: student, teacher, notes: [] };
     } catch (e) {
       teacher.dispose();
       throw e;
     }
   }
   if (config.init) {
-    const { model } = loadHfModel(config.init, { seed });
+    const { model, mlmHead, notes } = loadPretrainedHfModel(config.init, labelsConfig(task), { seed });
     try {
       checkTeacherFitsTask(model.config, task, config.init);
     } catch (e) {
       model.dispose();
       throw e;
     }
-    return { trained: model };
+    return { trained: model, mlmHead, notes };
   }
-  const shape = config.kind === 'teacher' ? config.model! : config.student;
-  return { trained: new Bert(configForShape(shape, task), { seed }) };
+  const shape = config.kind === 'student' ? config.student : config.model!;
+  return { trained: new Bert(configForShape(shape, task), { seed }), notes: [] };
 }

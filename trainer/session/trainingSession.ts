@@ -28,6 +28,16 @@ import { buildModels, modelFolderOf, teacherFolderOf } from './models';
 import { loadTaskData, scorePredictions, type TaskData } from './taskData';
 import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
 import { runAnalysisStep } from './analysisStep';
+import type { MlmHead } from '../model/mlmHead';
+import { MlmCore } from '../pretrain/mlmCore';
+import { maskingSettingsOf, scoreMaskedLm } from '../pretrain/pretrainRun';
+import type { BertModel } from '../model/types';
+
+/** The task's scores of a model on the dev set. */
+async function scoreTask(model: BertModel, data: TaskData, config: RunConfig): Promise<{ metrics: Record<string, number>; primary: string; score: number }> {
+  const p = await predict(model, data.dev, config.eval.batchSize);
+  return scorePredictions(config, data.kind, p.predictions, p.labels);
+}
 
 /** How often a paused run rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
@@ -127,10 +137,19 @@ export class TrainingSession {
       const task = { vocabSize: data.tokenizer.vocab.size, labelNames: data.labelNames, kind: data.kind, maxLength: config.maxLength };
       const models = buildModels(config, task, teacherFolderOf(config, runsDir));
       teacher = models.teacher;
+      for (const note of models.notes) events.log('info', note);
       const optim = effectiveOptim(config);
-      core = models.teacher
-        ? new DistillCore(models.teacher, models.trained, { loss: effectiveLoss(config), optim, stages: effectiveStages(config), totalSteps, seed: config.seed })
-        : new FineTuneCore(models.trained, optim, { peak: optim.learningRate, totalSteps, warmupShare: optim.warmupShare });
+      const learningRate = { peak: optim.learningRate, totalSteps, warmupShare: optim.warmupShare };
+      if (models.teacher) {
+        core = new DistillCore(models.teacher, models.trained, { loss: effectiveLoss(config), optim, stages: effectiveStages(config), totalSteps, seed: config.seed });
+      } else if (config.kind === 'pretrain') {
+        const mlm = new MlmCore(models.trained, maskingSettingsOf(config, data, models.trained.config.vocab_size), optim, learningRate, config.seed);
+        core = mlm;
+        if (models.mlmHead) mlm.loadHead(models.mlmHead, config.init!);
+      } else {
+        core = new FineTuneCore(models.trained, optim, learningRate);
+      }
+      const mlmHead = core instanceof MlmCore ? core.head : undefined;
       let step = 0;
       let evalsWithoutBetter = 0;
       let best = record.best;
@@ -166,12 +185,11 @@ export class TrainingSession {
 
       const evaluate = async (): Promise<boolean> => {
         const t0 = Date.now();
-        const p = await predict(core!.model, data.dev, config.eval.batchSize);
-        const scores = scorePredictions(config, data.kind, p.predictions, p.labels);
+        const scores = core instanceof MlmCore ? await scoreMaskedLm(core, data, config.eval.batchSize) : await scoreTask(core!.model, data, config);
         const isBest = !best || scores.score > best.value;
         if (isBest) {
           best = { metric: scores.primary, value: scores.score, step };
-          await writeHfFolder(core!.model, join(this.paths.checkpoints, 'best'), { tokenizerFrom: data.tokenizerFolder });
+          await writeHfFolder(core!.model, join(this.paths.checkpoints, 'best'), { tokenizerFrom: data.tokenizerFolder, mlmHead });
           events.checkpoint({ runId: record.id, step, path: join(this.paths.checkpoints, 'best'), best: true });
           evalsWithoutBetter = 0;
         } else {
@@ -256,7 +274,7 @@ export class TrainingSession {
         this.setStatus('stopped');
         return readRunRecord(this.runDir);
       }
-      await this.exportBest(core, data);
+      await this.exportBest(core, data, mlmHead);
       this.metrics({ type: 'finished', step, best });
       this.setStatus('finished');
       return readRunRecord(this.runDir);
@@ -273,12 +291,12 @@ export class TrainingSession {
   }
 
   /** export/: the best checkpoint when there is one, else the final weights. */
-  private async exportBest(core: TrainingCore, data: TaskData): Promise<void> {
+  private async exportBest(core: TrainingCore, data: TaskData, mlmHead: MlmHead | undefined): Promise<void> {
     const bestDir = join(this.paths.checkpoints, 'best');
     if (existsSync(join(bestDir, 'model.safetensors'))) {
       await writeFolderAtomic(this.paths.export, (tmp) => cpSync(bestDir, tmp, { recursive: true }));
     } else {
-      await writeHfFolder(core.model, this.paths.export, { tokenizerFrom: data.tokenizerFolder });
+      await writeHfFolder(core.model, this.paths.export, { tokenizerFrom: data.tokenizerFolder, mlmHead });
     }
     this.options.events.log('info', `exported the ${existsSync(bestDir) ? 'best' : 'final'} model to ${this.paths.export}`);
   }

@@ -85,6 +85,8 @@ export interface LossTermsView {
   mid?: number;
   soft?: number;
   hard?: number;
+  /** Masked-language-model loss (pre-training runs). */
+  mlm?: number;
 }
 
 export interface WeightsView extends StageWeightsView {
@@ -112,7 +114,7 @@ const isWeights = (v: unknown): v is StageWeightsView => isObject(v) && ['alpha'
 const isWeightsView = (v: unknown): v is WeightsView => isObject(v) && isWeights(v) && isFiniteNumber(v.temperature) && isFiniteNumber(v.epsilon);
 
 const isLossTerms = (v: unknown): v is LossTermsView =>
-  isObject(v) && isFiniteNumber(v.total) && ['mid', 'soft', 'hard'].every((k) => optional(v[k], isFiniteNumber));
+  isObject(v) && isFiniteNumber(v.total) && ['mid', 'soft', 'hard', 'mlm'].every((k) => optional(v[k], isFiniteNumber));
 
 const isNumberRecord = (v: unknown): v is Record<string, number> => isObject(v) && Object.values(v).every(isFiniteNumber);
 

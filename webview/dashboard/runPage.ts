@@ -7,7 +7,7 @@ import { WEIGHT_FIELDS, weightProblem, type DashboardAction, type MetricPoint, t
 import { LOSS_TERMS, RunSeries, type LossTerm } from './series';
 import { renderTimeline } from './timeline';
 
-const TERM_LABELS: Record<LossTerm, string> = { total: 'total', mid: 'L_mid', soft: 'L_soft', hard: 'L_hard' };
+const TERM_LABELS: Record<LossTerm, string> = { total: 'total', mid: 'L_mid', soft: 'L_soft', hard: 'L_hard', mlm: 'L_mlm' };
 const FIELD_LABELS: Record<WeightField, string> = { alpha: 'α (L_mid)', beta: 'β (L_soft)', gamma: 'γ (L_hard)', temperature: 'T', epsilon: 'ε' };
 
 const fmt = (v: number): string => {

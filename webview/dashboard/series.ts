@@ -3,7 +3,7 @@
 // Points arrive in file order; a resumed run repeats steps, and a later point replaces an earlier one.
 import type { LossTermsView, MetricPoint, WeightsView } from './protocol';
 
-export const LOSS_TERMS = ['total', 'mid', 'soft', 'hard'] as const;
+export const LOSS_TERMS = ['total', 'mid', 'soft', 'hard', 'mlm'] as const;
 export type LossTerm = (typeof LOSS_TERMS)[number];
 
 type Column = (number | null)[];
@@ -17,8 +17,8 @@ export interface Mark {
 export class RunSeries {
   readonly steps: number[] = [];
   readonly stages: number[] = [];
-  readonly clean: Record<LossTerm, Column> = { total: [], mid: [], soft: [], hard: [] };
-  readonly perturbed: Record<LossTerm, Column> = { total: [], mid: [], soft: [], hard: [] };
+  readonly clean: Record<LossTerm, Column> = { total: [], mid: [], soft: [], hard: [], mlm: [] };
+  readonly perturbed: Record<LossTerm, Column> = { total: [], mid: [], soft: [], hard: [], mlm: [] };
   readonly learningRate: number[] = [];
   readonly throughput: number[] = [];
   readonly evalSteps: number[] = [];
