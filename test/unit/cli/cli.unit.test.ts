@@ -103,3 +103,26 @@ test('bad usage and bad input give exit code 2 and say what is wrong', () => {
   assert.equal(missingRun.code, 2);
   assert.match(missingRun.err, /no run 'nope'/);
 });
+
+test('pretrain, then train-teacher --init <pretrain run>: a pre-trained teacher with a fresh head', () => {
+  const dir = tempDir();
+  const files = writeTinyTask(dir);
+  const shape = ['--layers', '2', '--hidden', '32', '--heads', '4', '--ffn', '64'];
+  const pre = cli(['pretrain', ...TASK(files), ...TINY, ...shape, '--epochs', '2', '--lr', '0.003', '--mask-probability', '0.2'], dir);
+  assert.equal(pre.code, 0, pre.err + pre.out);
+  const preId = /pretrain run (\S+): finished, best mlm_accuracy/.exec(pre.out)?.[1];
+  assert.ok(preId, pre.out);
+  assert.match(pre.out, /mlm \d/);
+  const record = JSON.parse(readFileSync(join(dir, '.lrc', 'runs', preId, 'run.json'), 'utf8'));
+  assert.equal(record.config.pretraining.maskProbability, 0.2);
+  const teacher = cli(['train-teacher', ...TASK(files), ...TINY, '--init', preId.slice(0, 22), '--epochs', '2', '--lr', '0.003'], dir);
+  assert.equal(teacher.code, 0, teacher.err + teacher.out);
+  assert.match(teacher.out, /initialised fresh/);
+  assert.match(teacher.out, /teacher run \S+: finished/);
+  const missing = cli(['train-teacher', ...TASK(files), '--init', 'nope'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no run 'nope'/);
+  const notAModel = cli(['train-teacher', ...TASK(files), '--init', dir], dir);
+  assert.equal(notAModel.code, 2);
+  assert.match(notAModel.err, /--init .*: the folder has no config.json/);
+});
