@@ -7,6 +7,7 @@ import { disposeBertInputs, toBertInputs } from '../data/tensors';
 import type { MlmHead } from '../model/mlmHead';
 import type { BertModel } from '../model/types';
 import { maskBatch, type MaskingSettings } from './masking';
+import { maskedLogits } from './mlmStep';
 
 export interface MlmScores {
   /** Mean cross-entropy per chosen token. */
@@ -23,17 +24,13 @@ export async function evaluateMaskedLm(model: BertModel, head: MlmHead, data: To
   let lossSum = 0;
   let right = 0;
   let tokens = 0;
-  const word = model.namedWeights().get('bert.embeddings.word_embeddings.weight')! as tf.Tensor as tf.Tensor2D;
   for (const [k, indices] of batchIndices(epochOrder(data.examples.length), batchSize).entries()) {
     const batch = makeBatch(data, indices, 'longest');
     const masked = maskBatch(batch.inputIds, batch.attentionMask, masking, DEV_MASK_SEED + k);
     if (masked.positions.length === 0) continue;
-    const inputs = toBertInputs({ ...batch, inputIds: masked.inputIds });
+    const inputs = toBertInputs(batch);
     const [losses, hits] = tf.tidy(() => {
-      const [B, L] = inputs.inputIds.shape;
-      const { hiddenStates } = model.forward(inputs, { training: false });
-      const last = tf.reshape(hiddenStates[hiddenStates.length - 1], [B * L, model.config.hidden_size]);
-      const logits = head.logits(tf.gather(last, tf.tensor1d(masked.positions, 'int32')) as tf.Tensor2D, word); // (N, V)
+      const logits = maskedLogits(model, head, inputs, masked, false); // (N, V)
       const targets = tf.tensor1d(masked.targets, 'int32');
       const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, logits.shape[1])), 1)); // (N)
       return [tf.sum(nll), tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), targets), 'float32'))];

@@ -23,8 +23,8 @@ export interface MlmStepResult {
   gradNorm: number;
 }
 
-/** The masked-LM loss (mean cross-entropy over the chosen positions) of `inputs` with `masked` applied. */
-export function maskedLmLoss(model: BertModel, head: MlmHead, inputs: BertInputs, masked: MaskedBatch, training: boolean, dropoutSeed?: number): tf.Scalar {
+/** The head's vocabulary logits (N, V) at the chosen positions of `inputs` with `masked` applied. */
+export function maskedLogits(model: BertModel, head: MlmHead, inputs: BertInputs, masked: MaskedBatch, training: boolean, dropoutSeed?: number): tf.Tensor2D {
   return tf.tidy(() => {
     const [B, L] = inputs.inputIds.shape;
     const maskedInputs: BertInputs = { ...inputs, inputIds: tf.tensor2d(masked.inputIds, [B, L], 'int32') };
@@ -32,8 +32,13 @@ export function maskedLmLoss(model: BertModel, head: MlmHead, inputs: BertInputs
     const last = hiddenStates[hiddenStates.length - 1]; // (B, L, H)
     const chosen = tf.gather(tf.reshape(last, [B * L, model.config.hidden_size]), tf.tensor1d(masked.positions, 'int32')) as tf.Tensor2D; // (N, H)
     const word = model.namedWeights().get('bert.embeddings.word_embeddings.weight')! as tf.Tensor as tf.Tensor2D; // (V, H), tied decoder
-    return hardLoss(head.logits(chosen, word), tf.tensor1d(masked.targets, 'int32'));
+    return head.logits(chosen, word);
   });
+}
+
+/** The masked-LM loss (mean cross-entropy over the chosen positions) of `inputs` with `masked` applied. */
+export function maskedLmLoss(model: BertModel, head: MlmHead, inputs: BertInputs, masked: MaskedBatch, training: boolean, dropoutSeed?: number): tf.Scalar {
+  return tf.tidy(() => hardLoss(maskedLogits(model, head, inputs, masked, training, dropoutSeed), tf.tensor1d(masked.targets, 'int32')));
 }
 
 /** `optimizer` must hold the model's and the head's weights. */
