@@ -9,7 +9,11 @@ import { ControlRequestSchema, type ControlRequest } from '../protocol';
 import { findRunDir, listRuns, readRun } from '../runs/runStore';
 import { describeZodError, UserError } from '../server';
 import { predict } from '../session/evaluate';
-import { loadTaskData, scorePredictions } from '../session/taskData';
+import { loadTaskData, scorePredictions, type TaskData } from '../session/taskData';
+import type { RunConfig } from '../config/runConfig';
+import { evaluateMaskedLm } from '../pretrain/evaluateMlm';
+import { loadMaskedLm } from '../pretrain/maskedLmFolder';
+import { maskingSettingsOf } from '../pretrain/pretrainRun';
 import { EXIT, type CliContext } from './runCommands';
 
 export function runsCommand(ctx: CliContext): number {
@@ -49,6 +53,7 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   const folder = modelFolderOfRun(dir);
   await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
   const data = await loadTaskData({ ...config, tokenizer: folder }, dir, folder, () => {});
+  if (config.kind === 'pretrain') return evalMaskedLm(ctx, id, folder, config, data);
   const { model } = loadHfModel(folder, { trainable: false });
   try {
     const t0 = Date.now();
@@ -63,19 +68,45 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   return EXIT.ok;
 }
 
+/** eval of a pretrain run: the masked-LM scores on the dev texts (the masks of the run's own evaluations). */
+async function evalMaskedLm(ctx: CliContext, id: string, folder: string, config: RunConfig, data: TaskData): Promise<number> {
+  const { model, head, dispose } = loadMaskedLm(folder);
+  try {
+    const t0 = Date.now();
+    const s = await evaluateMaskedLm(model, head, data.dev, config.eval.batchSize, maskingSettingsOf(config, data, model.config.vocab_size));
+    const seconds = (Date.now() - t0) / 1000;
+    const metrics = { mlm_accuracy: s.mlm_accuracy, mlm_loss: s.mlm_loss, mlm_tokens: s.tokens };
+    if (ctx.flags.json) console.log(JSON.stringify({ run: id, model: folder, examples: data.dev.examples.length, seconds, metrics, primary: 'mlm_accuracy', score: s.mlm_accuracy }, null, 2));
+    else console.log(`${folder} on ${data.dev.dataset.name} (${data.dev.examples.length} texts, ${s.tokens} masked tokens, ${seconds.toFixed(1)} s): mlm_accuracy ${s.mlm_accuracy.toFixed(4)}, mlm_loss ${s.mlm_loss.toFixed(4)}`);
+  } finally {
+    dispose();
+  }
+  return EXIT.ok;
+}
+
 export async function exportCommand(ctx: CliContext): Promise<number> {
   const id = ctx.positionals[0];
   const out = ctx.flags.out;
   if (!id || !out) throw new UserError('export needs a run and a target: lrc-distill export <run> --out <folder> [--dtype f32|f16|bf16]', 'run');
   const dtype = ({ f32: 'F32', f16: 'F16', bf16: 'BF16' } as const)[(ctx.flags.dtype ?? 'f32').toLowerCase() as 'f32'];
   if (!dtype) throw new UserError(`--dtype ${ctx.flags.dtype}: expected f32, f16 or bf16`, '--dtype');
-  const folder = modelFolderOfRun(findRunDir(ctx.runsDir, id));
+  const dir = findRunDir(ctx.runsDir, id);
+  const folder = modelFolderOfRun(dir);
   await selectBackend({ force: 'cpu' });
-  const { model } = loadHfModel(folder, { trainable: false });
-  try {
-    await writeHfFolder(model, resolve(out), { tokenizerFrom: folder, dtype });
-  } finally {
-    model.dispose();
+  if (readRun(dir).kind === 'pretrain') {
+    const { model, head, dispose } = loadMaskedLm(folder);
+    try {
+      await writeHfFolder(model, resolve(out), { tokenizerFrom: folder, dtype, mlmHead: head });
+    } finally {
+      dispose();
+    }
+  } else {
+    const { model } = loadHfModel(folder, { trainable: false });
+    try {
+      await writeHfFolder(model, resolve(out), { tokenizerFrom: folder, dtype });
+    } finally {
+      model.dispose();
+    }
   }
   console.log(`wrote ${resolve(out)} (${dtype}) from ${folder}`);
   return EXIT.ok;

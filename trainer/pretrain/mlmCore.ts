@@ -58,7 +58,12 @@ export class MlmCore implements TrainingCore {
 
   /** Starts the head from a folder's masked-LM head (Hugging Face layout), e.g. to pre-train further. */
   loadHead(arrays: ReadonlyMap<string, NamedArray>, source: string): void {
-    for (const [name, variable] of this.head.namedWeights()) {
+    MlmCore.assignHead(this.head, arrays, source);
+  }
+
+  /** Assigns Hugging Face arrays (names and (out, in) layout) to a head's weights; every problem is named. */
+  static assignHead(head: MlmHead, arrays: ReadonlyMap<string, NamedArray>, source: string): void {
+    for (const [name, variable] of head.namedWeights()) {
       const a = arrays.get(name);
       const expected = hfLayoutOfHead(name) === 'transpose' ? [...variable.shape].reverse() : variable.shape;
       if (!a) throw new Error(`${source}: no ${name}`);

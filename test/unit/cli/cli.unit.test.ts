@@ -115,6 +115,18 @@ test('pretrain, then train-teacher --init <pretrain run>: a pre-trained teacher 
   assert.match(pre.out, /mlm \d/);
   const record = JSON.parse(readFileSync(join(dir, '.lrc', 'runs', preId, 'run.json'), 'utf8'));
   assert.equal(record.config.pretraining.maskProbability, 0.2);
+  const scored = cli(['eval', preId, '--json'], dir);
+  assert.equal(scored.code, 0, scored.err);
+  const mlm = JSON.parse(scored.out) as { primary: string; metrics: { mlm_accuracy: number; mlm_tokens: number } };
+  assert.equal(mlm.primary, 'mlm_accuracy');
+  assert.ok(mlm.metrics.mlm_tokens > 0 && mlm.metrics.mlm_accuracy >= 0 && mlm.metrics.mlm_accuracy <= 1);
+  assert.equal(mlm.metrics.mlm_accuracy, record.best.value, 'eval scores the same dev masks as the run did');
+  const half = join(dir, 'pretrained-f16');
+  assert.equal(cli(['export', preId, '--out', half, '--dtype', 'f16'], dir).code, 0);
+  const header = readFileSync(join(half, 'model.safetensors'));
+  const names = JSON.parse(header.subarray(8, 8 + Number(header.readBigUInt64LE(0))).toString('utf8')) as Record<string, { dtype: string }>;
+  assert.equal(names['cls.predictions.bias'].dtype, 'F16');
+  assert.equal(names['classifier.weight'], undefined);
   const teacher = cli(['train-teacher', ...TASK(files), ...TINY, '--init', preId.slice(0, 22), '--epochs', '2', '--lr', '0.003'], dir);
   assert.equal(teacher.code, 0, teacher.err + teacher.out);
   assert.match(teacher.out, /initialised fresh/);
