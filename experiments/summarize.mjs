@@ -30,7 +30,13 @@ for (const f of existsSync(RESULTS) ? readdirSync(RESULTS) : []) {
   // GLUE runs by task name; the bundled SpamAssassin task (`--task demo`) has none.
   const task = run.config.data.task === 'demo' ? 'SpamAssassin' : run.config.data.name;
   const seconds = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
-  rows.push({ id, task, name: run.name, kind: run.kind + (run.preset ? `/${run.preset}` : ''), metrics: r.metrics, primary: r.primary, examples: r.examples, evalSeconds: r.seconds, seconds, params: parameters(r.model), steps: run.progress.totalSteps, bestStep: run.best?.step });
+  // The last dev evaluation of the run (its final step), from metrics.jsonl: the exported model is the
+  // best evaluation, which for a distilled student can be a stage-1 one (prediction layer not trained).
+  const evals = readFileSync(join(RUNS, id, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"eval"')).map((l) => JSON.parse(l));
+  const lastEval = evals.length ? evals[evals.length - 1] : undefined;
+  const twoStages = (run.kind === 'lrc' || run.kind === 'mse') && !['no-cosnce', 'single-stage'].includes(run.preset);
+  const stage1End = twoStages ? Math.round((run.config.stages?.split ?? 0.8) * run.progress.totalSteps) : undefined;
+  rows.push({ id, task, name: run.name, last: lastEval?.metrics?.[r.primary], lastStep: lastEval?.step, bestStage: stage1End === undefined || run.best?.step === undefined ? '' : run.best.step <= stage1End ? ' (stage 1)' : '', kind: run.kind + (run.preset ? `/${run.preset}` : ''), metrics: r.metrics, primary: r.primary, examples: r.examples, evalSeconds: r.seconds, seconds, params: parameters(r.model), steps: run.progress.totalSteps, bestStep: run.best?.step });
 }
 const ORDER = ['SST-2', 'MRPC', 'CoLA', 'RTE', 'STS-B', 'SpamAssassin'];
 const rank = (t) => (ORDER.includes(t) ? ORDER.indexOf(t) : ORDER.length);
@@ -51,8 +57,8 @@ for (const task of tasks) {
   const keys = Object.keys(own[0]?.metrics ?? {});
   const main = own[0]?.primary ?? keys[0];
   console.log(`\n### ${task}\n`);
-  console.log(`| run | kind | ${keys.join(' | ')} | kept of teacher (${main}) | parameters (word emb. / rest) | dev examples/s | speed-up | best step / steps | train time |`);
-  console.log(`|---|---|${keys.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
+  console.log(`| run | kind | ${keys.join(' | ')} | kept of teacher (${main}) | parameters (word emb. / rest) | dev examples/s | speed-up | best step / steps | ${main} at the last step | train time |`);
+  console.log(`|---|---|${keys.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|---:|`);
   for (const r of own) {
     const eps = r.examples / r.evalSeconds;
     const tEps = teacher ? teacher.examples / teacher.evalSeconds : NaN;
@@ -60,7 +66,7 @@ for (const task of tasks) {
     // (not for a Matthews correlation or a Pearson near 0).
     const t = teacher ? num(teacher.metrics[main]) : NaN;
     const kept = t > 0.05 && !Number.isNaN(num(r.metrics[main])) ? `${((100 * num(r.metrics[main])) / t).toFixed(1)}%` : '-';
-    console.log(`| ${r.name} | ${r.kind} | ${keys.map((k) => show(r.metrics[k])).join(' | ')} | ${kept} | ${fmt(r.params.total)} (${fmt(r.params.word)} / ${fmt(r.params.total - r.params.word)}) | ${eps.toFixed(0)} | ${(eps / tEps).toFixed(1)}x | ${r.bestStep} / ${r.steps} | ${(r.seconds / 60).toFixed(1)} min |`);
+    console.log(`| ${r.name} | ${r.kind} | ${keys.map((k) => show(r.metrics[k])).join(' | ')} | ${kept} | ${fmt(r.params.total)} (${fmt(r.params.word)} / ${fmt(r.params.total - r.params.word)}) | ${eps.toFixed(0)} | ${(eps / tEps).toFixed(1)}x | ${r.bestStep}${r.bestStage} / ${r.steps} | ${show(r.last)} | ${(r.seconds / 60).toFixed(1)} min |`);
   }
 }
 
@@ -86,7 +92,8 @@ for (const task of tasks) {
 // LRC against its paired MSE baseline, seed by seed, with the student alone and the teacher (primary
 // metric). Only the main configurations ("<task> LRC 2x24 seed N", its "(MSE baseline)", "<task> alone
 // 2x24 seed N"); ablations and diagnostics are left out.
-console.log('\n### LRC vs MSE, seed by seed (primary metric)\n');
+function seedTable(title, value) {
+console.log(`\n### ${title}\n`);
 console.log('| task | metric | seed | LRC | MSE baseline | LRC - MSE | student alone | teacher |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const task of tasks) {
@@ -95,7 +102,7 @@ for (const task of tasks) {
   const lrc = own.filter((r) => r.kind === 'lrc' && /^\S+ LRC 2x24 seed \d+$/.test(r.name));
   if (!lrc.length) continue;
   const primary = lrc[0].primary;
-  const v = (r) => (r ? num(r.metrics[primary]) : NaN);
+  const v = (r) => (r ? num(value(r, primary)) : NaN);
   const lines = [];
   for (const l of lrc.sort((a, b) => Number(seedOf(a.name)) - Number(seedOf(b.name)))) {
     const seed = seedOf(l.name);
@@ -113,3 +120,6 @@ for (const task of tasks) {
   const d = meanSd(lines.map((x) => 100 * (x.lrc - x.mse)).filter((x) => !Number.isNaN(x)));
   console.log(`| ${task} | ${primary} | mean ± sd (${lines.length}) | ${ms((x) => x.lrc)} | ${ms((x) => x.mse)} | **${show(d.mean, 2)} pt**${Number.isNaN(d.sd) ? '' : ` ± ${d.sd.toFixed(2)}`} | ${ms((x) => x.alone)} | ${show(v(teacher))} |`);
 }
+}
+seedTable('LRC vs MSE, seed by seed (primary metric of the exported model: the best dev evaluation)', (r, p) => r.metrics[p]);
+seedTable('The same at the last step (the last dev evaluation of each run, from metrics.jsonl)', (r) => r.last);
