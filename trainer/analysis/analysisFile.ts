@@ -2,11 +2,14 @@
 // step-<step, 6+ digits>.json in the run's analysis folder, written atomically, one case record per line.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { runPaths } from '../runs/runFolder';
 import { writeFileAtomic } from '../util/atomicFile';
 import type { AnalysisResult, CaseRecord, StudentCase } from './accumulate';
 import type { ModelPrediction, StudentRole } from './batchAnalysis';
-import { ANALYSIS_FORMAT, ANALYSIS_VERSION, AnalysisFileSchema, formatIssuePath, type AnalysisFile, type CaseRecordJson } from './analysisSchema';
+import {
+  ANALYSIS_FORMAT, ANALYSIS_VERSION, AnalysisFileSchema, AnalysisHeaderSchema, formatIssuePath, type AnalysisFile, type AnalysisHeader, type CaseRecordJson,
+} from './analysisSchema';
 
 /** Texts longer than this are cut (with an ellipsis) so that thousands of cases stay a few MB. */
 export const DEFAULT_MAX_TEXT_CHARS = 200;
@@ -127,21 +130,27 @@ export function writeAnalysisFile(runDir: string, file: AnalysisFile): string {
   return path;
 }
 
-/** Reads and validates an analysis file; errors name the file and the field. */
-export function readAnalysisFile(path: string): AnalysisFile {
-  let text: string;
+/** An analysis file's text; the error names the file. */
+function readAnalysisText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new Error(`${path}: cannot read the analysis file (${(e as Error).message})`);
   }
-  let json: unknown;
+}
+
+/** The JSON of (a part of) an analysis file; the error names the file. */
+export function parseAnalysisJson(path: string, text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
   }
-  const parsed = AnalysisFileSchema.safeParse(json);
+}
+
+/** Validates what was read from `path` with the schema and against the file's name; errors name the file and the field (5 at most). */
+function checked<T extends { step: number }>(path: string, json: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T {
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const shown = parsed.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     const more = parsed.error.issues.length > 5 ? `; and ${parsed.error.issues.length - 5} more` : '';
@@ -152,6 +161,16 @@ export function readAnalysisFile(path: string): AnalysisFile {
     throw new Error(`${path}: step: the file name says step ${Number(named[1])} but the file holds step ${parsed.data.step}`);
   }
   return parsed.data;
+}
+
+/** Checks the header of the file at `path` (everything but the case records), parsed on its own. */
+export function checkAnalysisHeader(path: string, json: unknown): AnalysisHeader {
+  return checked(path, json, AnalysisHeaderSchema);
+}
+
+/** Reads and validates an analysis file; errors name the file and the field. */
+export function readAnalysisFile(path: string): AnalysisFile {
+  return checked(path, parseAnalysisJson(path, readAnalysisText(path)), AnalysisFileSchema);
 }
 
 export interface AnalysisFileEntry {

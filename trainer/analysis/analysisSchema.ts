@@ -58,7 +58,8 @@ export const StudentAnalysisSchema = z
   })
   .strict();
 
-export const AnalysisFileSchema = z
+/** Everything of the file but its case records (what the heatmap reads), without the checks across fields. */
+export const AnalysisHeaderObject = z
   .object({
     format: z.literal(ANALYSIS_FORMAT),
     version: z.literal(ANALYSIS_VERSION),
@@ -78,60 +79,90 @@ export const AnalysisFileSchema = z
     counts: z.object({ examples: count, cases: count }).strict(),
     teacher: z.object({ layers, hidden: layers }).strict(),
     students: z.object({ lrc: StudentAnalysisSchema.optional(), mse: StudentAnalysisSchema.optional() }).strict(),
-    cases: z.array(CaseRecordSchema),
   })
-  .strict()
-  .superRefine((file, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const { task, teacher, students } = file;
-    const classes = task.labelNames.length;
-    if (task.kind === 'classification' && classes < 2) issue(['task', 'labelNames'], `a classification task needs at least 2 label names, got ${classes}`);
-    if (task.kind === 'regression' && classes !== 0) issue(['task', 'labelNames'], `a regression task has no label names, got ${classes}`);
-    if (!students[file.run]) issue(['students', file.run], `the run's own student '${file.run}' has no entry`);
-    if (file.counts.cases !== file.cases.length) issue(['counts', 'cases'], `says ${file.counts.cases} but there are ${file.cases.length} case records`);
-    if (file.counts.cases > file.counts.examples) issue(['counts', 'cases'], `${file.counts.cases} case records but only ${file.counts.examples} examples`);
-    for (const role of roles) {
-      const s = students[role];
-      if (!s) continue;
-      const at = ['students', role];
-      s.mapping.forEach(({ student, teacher: t }, k) => {
-        if (student < 1 || student > s.layers) issue([...at, 'mapping', k, 'student'], `student layer ${student} is outside 1..${s.layers}`);
-        if (t > teacher.layers) issue([...at, 'mapping', k, 'teacher'], `teacher layer ${t} is outside 0..${teacher.layers}`);
-      });
-      if (s.rows.length !== s.layers + 1) issue([...at, 'rows'], `has ${s.rows.length} entries, expected ${s.layers + 1} (student layers 0..${s.layers})`);
-      s.rows.forEach((r, i) => {
-        if (r && typeof r === 'object' && r.projection >= s.mapping.length) issue([...at, 'rows', i, 'projection'], `projection ${r.projection} does not exist (${s.mapping.length} mapped layers)`);
-      });
-      for (const kind of ['angular', 'mse'] as const) {
-        const grid = s.grid[kind];
-        if (grid.length !== s.layers + 1) issue([...at, 'grid', kind], `has ${grid.length} rows, expected ${s.layers + 1} (student layers 0..${s.layers})`);
-        grid.forEach((row, i) => {
-          if (row && row.length !== teacher.layers + 1) issue([...at, 'grid', kind, i], `has ${row.length} columns, expected ${teacher.layers + 1} (teacher layers 0..${teacher.layers})`);
-          if ((row === null) !== (s.rows[i] === null)) issue([...at, 'grid', kind, i], `is ${row === null ? 'null' : 'present'} but rows[${i}] is ${JSON.stringify(s.rows[i])}`);
-        });
-      }
-    }
-    const probabilities = task.kind === 'classification' ? classes : 0;
-    file.cases.forEach((c, n) => {
-      const models = [['teacher', c.teacher], ['lrc', c.lrc], ['mse', c.mse]] as const;
-      for (const [name, m] of models) {
-        if (!m) continue;
-        const got = m.probabilities?.length ?? 0;
-        if (got !== probabilities) issue(['cases', n, name, 'probabilities'], `has ${got} values, expected ${probabilities}`);
-      }
-      for (const role of roles) {
-        const m = c[role];
-        const s = students[role];
-        if (m && !s) issue(['cases', n, role], `a case of the ${role} student, but the file has no ${role} student`);
-        if (!m || !s) continue;
-        if (m.angular.length !== s.mapping.length) issue(['cases', n, role, 'angular'], `has ${m.angular.length} values, expected ${s.mapping.length} (one per mapped layer)`);
-        if (m.mse.length !== s.mapping.length) issue(['cases', n, role, 'mse'], `has ${m.mse.length} values, expected ${s.mapping.length} (one per mapped layer)`);
-      }
+  .strict();
+
+export type AnalysisHeader = z.infer<typeof AnalysisHeaderObject>;
+export type CaseRecordJson = z.infer<typeof CaseRecordSchema>;
+
+/** A field ("students.lrc.grid.angular", 2) and what is wrong with it. */
+export interface AnalysisIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The checks across the header's fields: label names, the run's own student, mappings, rows and grid sizes. */
+export function analysisHeaderIssues(header: AnalysisHeader): AnalysisIssue[] {
+  const issues: AnalysisIssue[] = [];
+  const issue = (path: (string | number)[], message: string) => issues.push({ path, message });
+  const { task, teacher, students } = header;
+  const classes = task.labelNames.length;
+  if (task.kind === 'classification' && classes < 2) issue(['task', 'labelNames'], `a classification task needs at least 2 label names, got ${classes}`);
+  if (task.kind === 'regression' && classes !== 0) issue(['task', 'labelNames'], `a regression task has no label names, got ${classes}`);
+  if (!students[header.run]) issue(['students', header.run], `the run's own student '${header.run}' has no entry`);
+  if (header.counts.cases > header.counts.examples) issue(['counts', 'cases'], `${header.counts.cases} case records but only ${header.counts.examples} examples`);
+  for (const role of roles) {
+    const s = students[role];
+    if (!s) continue;
+    const at = ['students', role];
+    s.mapping.forEach(({ student, teacher: t }, k) => {
+      if (student < 1 || student > s.layers) issue([...at, 'mapping', k, 'student'], `student layer ${student} is outside 1..${s.layers}`);
+      if (t > teacher.layers) issue([...at, 'mapping', k, 'teacher'], `teacher layer ${t} is outside 0..${teacher.layers}`);
     });
+    if (s.rows.length !== s.layers + 1) issue([...at, 'rows'], `has ${s.rows.length} entries, expected ${s.layers + 1} (student layers 0..${s.layers})`);
+    s.rows.forEach((r, i) => {
+      if (r && typeof r === 'object' && r.projection >= s.mapping.length) issue([...at, 'rows', i, 'projection'], `projection ${r.projection} does not exist (${s.mapping.length} mapped layers)`);
+    });
+    for (const kind of ['angular', 'mse'] as const) {
+      const grid = s.grid[kind];
+      if (grid.length !== s.layers + 1) issue([...at, 'grid', kind], `has ${grid.length} rows, expected ${s.layers + 1} (student layers 0..${s.layers})`);
+      grid.forEach((row, i) => {
+        if (row && row.length !== teacher.layers + 1) issue([...at, 'grid', kind, i], `has ${row.length} columns, expected ${teacher.layers + 1} (teacher layers 0..${teacher.layers})`);
+        if ((row === null) !== (s.rows[i] === null)) issue([...at, 'grid', kind, i], `is ${row === null ? 'null' : 'present'} but rows[${i}] is ${JSON.stringify(s.rows[i])}`);
+      });
+    }
+  }
+  return issues;
+}
+
+/** The checks of the case records against the header: their number, probabilities, one distance per mapped layer. */
+export function analysisCaseIssues(header: AnalysisHeader, cases: readonly CaseRecordJson[]): AnalysisIssue[] {
+  const issues: AnalysisIssue[] = [];
+  const issue = (path: (string | number)[], message: string) => issues.push({ path, message });
+  const { task, students } = header;
+  if (header.counts.cases !== cases.length) issue(['counts', 'cases'], `says ${header.counts.cases} but there are ${cases.length} case records`);
+  const probabilities = task.kind === 'classification' ? task.labelNames.length : 0;
+  cases.forEach((c, n) => {
+    const models = [['teacher', c.teacher], ['lrc', c.lrc], ['mse', c.mse]] as const;
+    for (const [name, m] of models) {
+      if (!m) continue;
+      const got = m.probabilities?.length ?? 0;
+      if (got !== probabilities) issue(['cases', n, name, 'probabilities'], `has ${got} values, expected ${probabilities}`);
+    }
+    for (const role of roles) {
+      const m = c[role];
+      const s = students[role];
+      if (m && !s) issue(['cases', n, role], `a case of the ${role} student, but the file has no ${role} student`);
+      if (!m || !s) continue;
+      if (m.angular.length !== s.mapping.length) issue(['cases', n, role, 'angular'], `has ${m.angular.length} values, expected ${s.mapping.length} (one per mapped layer)`);
+      if (m.mse.length !== s.mapping.length) issue(['cases', n, role, 'mse'], `has ${m.mse.length} values, expected ${s.mapping.length} (one per mapped layer)`);
+    }
   });
+  return issues;
+}
+
+function addIssues(ctx: z.RefinementCtx, issues: AnalysisIssue[]): void {
+  for (const { path, message } of issues) ctx.addIssue({ code: 'custom', path, message });
+}
+
+/** The header checked on its own, for a reader that stops before the case records. */
+export const AnalysisHeaderSchema = AnalysisHeaderObject.superRefine((header, ctx) => addIssues(ctx, analysisHeaderIssues(header)));
+
+export const AnalysisFileSchema = AnalysisHeaderObject.extend({ cases: z.array(CaseRecordSchema) }).superRefine((file, ctx) =>
+  addIssues(ctx, [...analysisHeaderIssues(file), ...analysisCaseIssues(file, file.cases)]),
+);
 
 export type AnalysisFile = z.infer<typeof AnalysisFileSchema>;
-export type CaseRecordJson = z.infer<typeof CaseRecordSchema>;
 export type StudentAnalysisJson = z.infer<typeof StudentAnalysisSchema>;
 
 /** "cases[3].lrc.angular[1]" */
