@@ -1,6 +1,7 @@
 // The extension's settings (package.json `contributes.configuration`), read in one place.
 import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
+import { UserError } from '../trainer/server';
 
 const section = () => vscode.workspace.getConfiguration('lrcDistill');
 
@@ -15,6 +16,13 @@ export function runsFolder(): string | undefined {
   if (isAbsolute(setting)) return setting;
   const folder = workspaceFolder();
   return folder ? join(folder, setting) : undefined;
+}
+
+/** The runs folder; without a workspace, an error that says so. */
+export function requireRunsFolder(): string {
+  const dir = runsFolder();
+  if (!dir) throw new UserError('open a folder first: LRC Distill keeps its runs in the workspace (setting lrcDistill.runsFolder)', 'workspace');
+  return dir;
 }
 
 /** Where the new-run wizard saves its configs: `.lrc/configs/` in the workspace. */

@@ -4,16 +4,17 @@
 import * as vscode from 'vscode';
 import type { SelectionAnalysis } from '../../webview/selection/protocol';
 import type { ProbeAction } from '../../webview/cases/protocol';
+import { chooseRun } from '../commands/pickRun';
+import type { RunRef } from '../runs/runRef';
 import type { AnalysisDeps } from './analysisPanel';
 import { listStepFiles } from './analysisReader';
-import { runsByRole, type RunRef } from './analysisRuns';
+import { isAnalysisRun, pairOf, runsByRole, shortId } from './analysisRuns';
 import type { AnalysisTrainer } from './analysisTrainer';
 import { CasesPanel, type CaseFocus } from './casesPanel';
 import type { CaseLensProvider } from './caseLens';
 import { lineFields, textMatches } from './dataFileMatch';
 import { HeaderCache } from './heatmapData';
 import { HeatmapPanel } from './heatmapPanel';
-import { runOfArgOrPick } from './pickRun';
 import { SelectionPanel } from './selectionPanel';
 
 export interface AnalysisContext extends AnalysisDeps {
@@ -30,6 +31,34 @@ export const ANALYSIS_COMMANDS = {
   probe: 'lrcDistill.analysis.probe',
 } as const;
 
+/** A run's row: its kind, status and step, its analysis files, its paired run. */
+function analysisRow(run: RunRef): vscode.QuickPickItem {
+  const files = listStepFiles(run.dir).length;
+  const pair = pairOf(run);
+  return {
+    label: run.name,
+    description: `${run.kind.toUpperCase()} · ${run.status} · step ${run.record.progress.step} · ${files} analysis file${files === 1 ? '' : 's'}`,
+    detail: `${run.id}${pair ? ` · paired with ${pair.name} (${shortId(pair.id)})` : ' · no paired run'}`,
+  };
+}
+
+/**
+ * The run of the argument, else the user's pick of the LRC and MSE runs (only finished ones with a pair
+ * for the paired analysis); undefined when the user cancels or there is none (said).
+ */
+function runOfArgOrPick(arg: unknown, title: string, pairedAndFinished = false): Promise<RunRef | undefined> {
+  const options = { finishedOnly: pairedAndFinished, withPair: pairedAndFinished };
+  const what = pairedAndFinished ? 'finished LRC run with an MSE baseline' : 'LRC or MSE run';
+  return chooseRun(arg, {
+    title,
+    fits: (run) => isAnalysisRun(run, options),
+    none: (runsDir) => `no ${what} in ${runsDir}. Start one with "lrc-distill distill --baseline" or the run explorer.`,
+    describe: analysisRow,
+    placeHolder: 'Pick a run (type to filter by name or id)',
+    matchOnDescription: true,
+  });
+}
+
 async function reportError(ctx: AnalysisContext, e: unknown): Promise<undefined> {
   const message = (e as Error).message ?? String(e);
   ctx.output.error(message);
@@ -40,7 +69,7 @@ async function reportError(ctx: AnalysisContext, e: unknown): Promise<undefined>
 
 export async function openHeatmap(ctx: AnalysisContext, arg?: unknown) {
   try {
-    const run = await runOfArgOrPick(arg, { title: 'LRC: Open Layer Heatmap' });
+    const run = await runOfArgOrPick(arg, 'LRC: Open Layer Heatmap');
     if (!run) return undefined;
     const panel = HeatmapPanel.createOrShow(ctx, run.dir);
     return { runId: run.id, title: panel.title };
@@ -51,7 +80,7 @@ export async function openHeatmap(ctx: AnalysisContext, arg?: unknown) {
 
 export async function openCases(ctx: AnalysisContext, arg?: unknown) {
   try {
-    const run = await runOfArgOrPick(arg, { title: 'LRC: Open Case Analysis' });
+    const run = await runOfArgOrPick(arg, 'LRC: Open Case Analysis');
     if (!run) return undefined;
     const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { caseId?: unknown; file?: { runId?: unknown; step?: unknown } };
     const focus: CaseFocus = {
@@ -129,7 +158,7 @@ export async function analyzeSelection(ctx: AnalysisContext, arg?: unknown): Pro
     else throw new Error('open a text editor and select a text to analyse');
     // the run: the argument's, else the data file's, else the last one, else the user's pick
     const fromFile = editor && typeof a.text !== 'string' ? ctx.lens.lookup(editor.document)?.analysis.run : undefined;
-    const run = await runOfArgOrPick(hasRun(arg) ? arg : fromFile?.dir ?? lastSelectionRun, { title: 'LRC: Analyze Selection: which run?' });
+    const run = await runOfArgOrPick(hasRun(arg) ? arg : fromFile?.dir ?? lastSelectionRun, 'LRC: Analyze Selection: which run?');
     if (!run) return undefined;
     if (run.kind !== 'lrc' && run.kind !== 'mse') throw new Error(`run ${run.name} is a ${run.kind} run: pick an LRC run or its MSE baseline`);
     lastSelectionRun = run.dir;
@@ -167,7 +196,7 @@ function hasRun(arg: unknown): boolean {
 
 export async function computeAnalysis(ctx: AnalysisContext, arg?: unknown): Promise<{ file: string } | undefined> {
   try {
-    const run = await runOfArgOrPick(arg, { title: 'LRC: Compute Analysis Now', pairedAndFinished: true });
+    const run = await runOfArgOrPick(arg, 'LRC: Compute Analysis Now', true);
     if (!run) return undefined;
     const { lrc, mse } = runsByRole(run);
     if (!lrc || !mse) throw new Error(`run ${run.name} has no ${run.kind === 'lrc' ? 'MSE baseline' : 'LRC run'} beside it (run.json pairedRunId): the paired analysis needs both`);

@@ -1,27 +1,10 @@
 // The runs the analysis views work on: an LRC run and its MSE baseline (run.json's pairedRunId), found
-// in the runs folder or given by a command argument (an id, a run folder, a run explorer node).
-// No vscode here, so that the lookup is tested in plain Node.
+// in the runs folder. No vscode here, so that the lookup is tested in plain Node.
 import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
-import { findRunDir, listRuns, readRun } from '../../trainer/runs/runStore';
-import type { RunRecord } from '../../trainer/runs/runRecord';
-import { listStepFiles } from './analysisReader';
-
-export interface RunRef {
-  id: string;
-  name: string;
-  kind: RunRecord['kind'];
-  status: RunRecord['status'];
-  dir: string;
-  record: RunRecord;
-}
+import { basename, dirname, join } from 'node:path';
+import { listRunRefs, runRef, type RunRef } from '../runs/runRef';
 
 export type StudentRole = 'lrc' | 'mse';
-
-export function runRef(dir: string): RunRef {
-  const record = readRun(dir);
-  return { id: record.id, name: record.name, kind: record.kind, status: record.status, dir, record };
-}
 
 /** The paired run (the baseline of an LRC run, the LRC run of a baseline), when it exists next to it. */
 export function pairOf(run: RunRef): RunRef | undefined {
@@ -45,50 +28,21 @@ export function runsByRole(run: RunRef): Partial<Record<StudentRole, RunRef>> {
   return out;
 }
 
-/**
- * The run folder a command argument names: a run id (or unique prefix) in `runsDir`, an absolute run
- * folder, `{ runDir }`, `{ dir }` (a run explorer node), `{ runId }`, `{ id }` or `{ run: { id } }`.
- * Undefined when the argument names no run (the command then asks).
- */
-export function runDirOfArg(arg: unknown, runsDir: string | undefined): string | undefined {
-  const byId = (id: string): string => {
-    if (isAbsolute(id)) {
-      if (!existsSync(join(id, 'run.json'))) throw new Error(`${id} is not a run folder (no run.json)`);
-      return id;
-    }
-    if (!runsDir) throw new Error(`run '${id}': open a workspace folder first (the runs folder is in it)`);
-    return findRunDir(runsDir, id);
-  };
-  if (typeof arg === 'string' && arg) return byId(arg);
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const a = arg as Record<string, unknown>;
-  if (typeof a.runDir === 'string') return byId(a.runDir);
-  if (typeof a.dir === 'string' && existsSync(join(a.dir, 'run.json'))) return a.dir;
-  if (typeof a.runId === 'string') return byId(a.runId);
-  if (typeof a.id === 'string' && a.id && !a.id.startsWith('run:')) return byId(a.id);
-  const run = a.run as Record<string, unknown> | undefined;
-  if (run && typeof run.id === 'string') return byId(run.id);
-  return undefined;
+export interface AnalysisRunOptions {
+  finishedOnly?: boolean;
+  withPair?: boolean;
 }
 
-export interface AnalysisRunChoice {
-  run: RunRef;
-  files: number;
-  pair?: RunRef;
+/** An LRC or MSE run; finished (or stopped), with its pair, when asked. */
+export function isAnalysisRun(run: RunRef, options: AnalysisRunOptions = {}): boolean {
+  if (run.kind !== 'lrc' && run.kind !== 'mse') return false;
+  if (options.finishedOnly && run.status !== 'finished' && run.status !== 'stopped') return false;
+  return !options.withPair || pairOf(run) !== undefined;
 }
 
-/** LRC and MSE runs of the runs folder, newest first, with their number of analysis files. */
-export function analysisRuns(runsDir: string, options: { finishedOnly?: boolean; withPair?: boolean } = {}): AnalysisRunChoice[] {
-  const { runs } = listRuns(runsDir);
-  return runs
-    .filter((r) => r.kind === 'lrc' || r.kind === 'mse')
-    .filter((r) => !options.finishedOnly || r.status === 'finished' || r.status === 'stopped')
-    .map((record) => {
-      const dir = join(runsDir, record.id);
-      const run: RunRef = { id: record.id, name: record.name, kind: record.kind, status: record.status, dir, record };
-      return { run, files: listStepFiles(dir).length, pair: pairOf(run) };
-    })
-    .filter((c) => !options.withPair || c.pair);
+/** The LRC and MSE runs of the runs folder, newest first. */
+export function analysisRuns(runsDir: string): RunRef[] {
+  return listRunRefs(runsDir).filter((r) => isAnalysisRun(r));
 }
 
 /** "lrc-589f24" for "20261125-132844-lrc-589f24": the short id the CLI prints. */

@@ -1,9 +1,10 @@
 // The case analysis's data: the analysis files of an LRC run and of its baseline, which of them holds
 // both students, the default file, and the cases of a file as the page shows them. No vscode here.
 import type { AnalysisFileChoice, CasesFileView, CaseView } from '../../webview/cases/protocol';
+import type { RunRef } from '../runs/runRef';
 import { listStepFiles, readAnalysisView, type AnalysisCase, type AnalysisFileView } from './analysisReader';
 import { HeaderCache } from './heatmapData';
-import { runsByRole, type RunRef, type StudentRole } from './analysisRuns';
+import { runsByRole, type StudentRole } from './analysisRuns';
 
 export interface CaseFileRef extends AnalysisFileChoice {
   path: string;

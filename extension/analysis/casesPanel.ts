@@ -10,8 +10,9 @@ import {
   DidLoadCasesNotification,
   SelectFileNotification,
 } from '../../webview/cases/protocol';
+import { runRef, type RunRef } from '../runs/runRef';
 import { AnalysisPanel, type AnalysisDeps } from './analysisPanel';
-import { runRef, runsByRole, type RunRef } from './analysisRuns';
+import { runsByRole } from './analysisRuns';
 import { caseFiles, defaultCaseFile, fileChoices, loadCasesFile, type CaseFileRef } from './casesData';
 import { HeaderCache } from './heatmapData';
 import { webviewPanelOptions } from './heatmapPanel';

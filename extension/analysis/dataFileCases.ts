@@ -1,8 +1,9 @@
 // The analysis behind a data file open in the editor: which run's task the file belongs to, the latest
 // analysis of that run (the paired one when there is one), and which line is which case. Also the
 // text of a line's CodeLens. No vscode here, so that it is tested in plain Node.
+import type { RunRef } from '../runs/runRef';
 import { readAnalysisView, type AnalysisCase, type AnalysisFileView } from './analysisReader';
-import { analysisRuns, runsByRole, type RunRef } from './analysisRuns';
+import { analysisRuns, runsByRole } from './analysisRuns';
 import { caseFiles, defaultCaseFile, type CaseFileRef } from './casesData';
 import { CaseTextIndex, matchLines, type DataFormat } from './dataFileMatch';
 import { dataFilesOfRun, samePath, type DataFileOfRun } from './dataFiles';
@@ -33,7 +34,7 @@ export class DataFileCases {
   private runsOf(runsDir: string, workspaceFolder: string | undefined) {
     const key = `${runsDir}|${workspaceFolder ?? ''}`;
     if (!this.runs || this.runs.key !== key || Date.now() - this.runs.at > RUNS_TTL_MS) {
-      const list = analysisRuns(runsDir).map(({ run }) => ({ run, dataFiles: dataFilesOfRun(run.record.config, workspaceFolder) }));
+      const list = analysisRuns(runsDir).map((run) => ({ run, dataFiles: dataFilesOfRun(run.record.config, workspaceFolder) }));
       this.runs = { at: Date.now(), key, list };
     }
     return this.runs.list;

@@ -4,8 +4,9 @@
 import { statSync } from 'node:fs';
 import { readRunRecord } from '../../trainer/runs/runStore';
 import type { GridSideView, HeatmapRunView, HeatmapStepView, RowKind } from '../../webview/heatmap/protocol';
+import type { RunRef } from '../runs/runRef';
 import { listStepFiles, readAnalysisHeader, type AnalysisHeader, type StepFile } from './analysisReader';
-import { runsByRole, type RunRef, type StudentRole } from './analysisRuns';
+import { runsByRole, type StudentRole } from './analysisRuns';
 
 /** The grids of one student in one file, as the page draws them. */
 export function gridSide(header: AnalysisHeader, role: StudentRole, runId: string): GridSideView | undefined {

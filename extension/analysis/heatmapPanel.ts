@@ -16,9 +16,9 @@ import {
   type SaveRequest,
 } from '../../webview/heatmap/protocol';
 import { webviewOptions } from '../panels/webviewHtml';
+import { runRef, type RunRef } from '../runs/runRef';
 import { workspaceFolder } from '../settings';
 import { AnalysisPanel, type AnalysisDeps } from './analysisPanel';
-import { runRef, type RunRef } from './analysisRuns';
 import { HeatmapSource } from './heatmapData';
 
 const POLL_MS = 4_000;

@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { isCasesState } from '../../webview/cases/protocol';
 import { isHeatmapState } from '../../webview/heatmap/protocol';
+import { runDirOfArg } from '../runs/runRef';
 import { runsFolder } from '../settings';
 import { ANALYSIS_COMMANDS, analyzeSelection, computeAnalysis, openCases, openHeatmap, probe, type AnalysisContext } from './analysisCommands';
-import { runDirOfArg } from './analysisRuns';
 import { AnalysisTrainer } from './analysisTrainer';
 import { AnalysisWatcher } from './analysisWatcher';
 import { CaseLensProvider, DATA_FILE_SELECTOR } from './caseLens';

@@ -7,12 +7,13 @@ import type { RunRecord } from '../../trainer/runs/runRecord';
 import { UserError } from '../../trainer/server';
 import { DashboardPanel } from '../panels/dashboardPanel';
 import { planName, readPlanFile, savePlan, type RunPlan } from '../runs/runPlan';
-import { configsFolder, workspaceFolder } from '../settings';
+import { runDirOfArg, runRef } from '../runs/runRef';
+import { configsFolder, runsFolder, workspaceFolder } from '../settings';
 import { isLive } from '../trainer/runManager';
 import { askNewRun, askTeacher } from '../wizard/newRunWizard';
 import { planOf, teacherConfigOf, type NewRunAnswers, type TeacherAnswers } from '../wizard/newRunPlan';
 import { guarded, type CommandContext, type CommandFactory } from './context';
-import { pickRun, runIdOf, type RunFilter } from './pickRun';
+import { pickRun, type RunFilter } from './pickRun';
 
 const distils = (r: RunRecord) => r.kind === 'lrc' || r.kind === 'mse';
 
@@ -150,8 +151,8 @@ export const runCommands: Record<string, CommandFactory> = {
     guarded(ctx, 'Open Dashboard', (arg?: unknown) => {
       // A run given (tree, status bar, notification): its dashboard. Else the overview, which shows the
       // trainer and lists every run with a button that opens its dashboard.
-      const given = runIdOf(arg);
-      const runId = given ? ctx.manager.read(given).id : undefined;
+      const dir = runDirOfArg(arg, runsFolder());
+      const runId = dir ? runRef(dir).id : undefined;
       return { runId: DashboardPanel.createOrShow(ctx.dashboards, runId).runId };
     }),
 

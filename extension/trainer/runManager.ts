@@ -23,7 +23,7 @@ import { createRun, listRuns, readRun, updateRun } from '../../trainer/runs/runS
 import { describeZodError, UserError } from '../../trainer/server';
 import { appendControl } from '../runs/controlFile';
 import { resolveConfigPaths, validatePlan, type RunPlan } from '../runs/runPlan';
-import { backendSetting, runsFolder, trainerTimeoutMs, workspaceFolder } from '../settings';
+import { backendSetting, requireRunsFolder, runsFolder, trainerTimeoutMs, workspaceFolder } from '../settings';
 import { Disposable } from '../util/disposable';
 import { RunProcess } from './runProcess';
 
@@ -76,9 +76,7 @@ export class RunManager extends Disposable {
   }
 
   runsDir(): string {
-    const dir = runsFolder();
-    if (!dir) throw new UserError('open a folder first: LRC Distill keeps its runs in the workspace (setting lrcDistill.runsFolder)', 'workspace');
-    return dir;
+    return requireRunsFolder();
   }
 
   runDir(runId: string): string {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatAnalysisJson, readAnalysisFile } from '../../../trainer/analysis/analysisFile';
 import { listStepFiles, readAnalysisHeader, readAnalysisView } from '../../../extension/analysis/analysisReader';
-import { runDirOfArg, runRef, runsByRole } from '../../../extension/analysis/analysisRuns';
+import { analysisRuns, isAnalysisRun, runsByRole } from '../../../extension/analysis/analysisRuns';
+import { runDirOfArg, runRef } from '../../../extension/runs/runRef';
 import { caseFiles, casesFileView, defaultCaseFile } from '../../../extension/analysis/casesData';
 import { DataFileCases, hoverMarkdown, lensTitle } from '../../../extension/analysis/dataFileCases';
 import { HeaderCache, HeatmapSource } from '../../../extension/analysis/heatmapData';
@@ -168,4 +169,15 @@ test('command arguments name a run by id, prefix, folder or explorer node', () =
   assert.equal(runDirOfArg({ caseId: '3' }, runs), undefined);
   assert.throws(() => runDirOfArg('nope', runs), /no run 'nope'/);
   assert.throws(() => runDirOfArg({ runDir: join(runs, 'missing') }, runs), /is not a run folder/);
+});
+
+test('the runs the analysis commands offer: LRC and MSE runs; for the paired analysis, finished ones with their pair', () => {
+  const { runs, lrc } = pairedRuns();
+  writeRun(runs, '20250101-000000-teacher-cccccc', 'teacher');
+  const lone = writeRun(runs, '20250102-000000-lrc-dddddd', 'lrc');
+  assert.deepEqual(analysisRuns(runs).map((r) => r.id), [lone.id, MSE, LRC]);
+  const paired = { finishedOnly: true, withPair: true };
+  assert.equal(isAnalysisRun(runRef(lrc.dir), paired), true);
+  assert.equal(isAnalysisRun(runRef(lone.dir), paired), false);
+  assert.equal(isAnalysisRun(runRef(lone.dir)), true);
 });
