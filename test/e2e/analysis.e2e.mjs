@@ -8,21 +8,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTinyRuns, writeSyntheticRun } from './analysisFixtures.mjs';
-import { runCommand, screenshot, useTheme, webviewContent } from './workbench.mjs';
+import { choose, runCommand, screenshot, useTheme, webviewContent } from './workbench.mjs';
 
 /** The workspace's theme, then a moment for the webviews to repaint with the new variables. */
 async function useThemeAndRepaint(page, workspace, name) {
   await useTheme(page, workspace, name);
   await page.waitForTimeout(300);
-}
-
-/** In the open quick pick: filter by `text`, wait for the matching row, accept it. */
-async function choose(page, text) {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(text);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
 }
 
 /** Runs a command from the palette that asks for a run, and picks the run whose row shows `runText`. */

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { activityBarItem, screenshot, useTheme, webviewContent } from './workbench.mjs';
+import { activityBarItem, choose, screenshot, useTheme, webviewContent } from './workbench.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -55,14 +55,6 @@ async function useThemeOn(page, workspace, name, frame) {
   if (frame) await frame.locator(`#dashboard-root[data-theme="${name}"]`).waitFor({ timeout: 30_000 });
 }
 
-/** In the open quick input: filter by `text`, wait until the matching row is focused, accept it. */
-async function choose(page, text) {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(text);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
-}
 
 /** F1 and a command's title; the quick input stays open for the command's own questions. */
 async function palette(page, title) {

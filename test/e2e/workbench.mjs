@@ -33,6 +33,27 @@ export async function runCommand(page, title) {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/**
+ * In the open quick input: filter by `text`, wait until the matching row is focused, accept it. A
+ * multi-step command may show its next step just after the text is typed, and the new step clears the
+ * input: the text is typed again until the row shows (a few seconds each try).
+ */
+export async function choose(page, text) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text });
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(text);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt === 6) throw e;
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
 /** The activity-bar entry whose label starts with `label`. */
 export function activityBarItem(page, label) {
   return page.locator(`.part.activitybar a.action-label[aria-label^="${label}"]`).first();
