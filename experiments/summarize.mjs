@@ -53,7 +53,7 @@ const meanSd = (vs) => {
 const seedOf = (name) => /seed (\d+)/.exec(name)?.[1] ?? '-';
 for (const task of tasks) {
   const own = rows.filter((r) => r.task === task).sort((a, b) => (a.kind === 'teacher' ? -1 : b.kind === 'teacher' ? 1 : a.name.localeCompare(b.name)));
-  const teacher = own.find((r) => r.kind === 'teacher');
+  const teacher = own.find((r) => r.kind === 'teacher' && /^\S+ teacher 4x128$/.test(r.name)) ?? own.find((r) => r.kind === 'teacher'); // the from-scratch teacher of the scripts
   const keys = Object.keys(own[0]?.metrics ?? {});
   const main = own[0]?.primary ?? keys[0];
   console.log(`\n### ${task}\n`);
@@ -98,7 +98,7 @@ console.log('| task | metric | seed | LRC | MSE baseline | LRC - MSE | student a
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const task of tasks) {
   const own = rows.filter((r) => r.task === task);
-  const teacher = own.find((r) => r.kind === 'teacher');
+  const teacher = own.find((r) => r.kind === 'teacher' && /^\S+ teacher 4x128$/.test(r.name)) ?? own.find((r) => r.kind === 'teacher'); // the from-scratch teacher of the scripts
   const lrc = own.filter((r) => r.kind === 'lrc' && /^\S+ LRC 2x24 seed \d+$/.test(r.name));
   if (!lrc.length) continue;
   const primary = lrc[0].primary;
