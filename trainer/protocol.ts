@@ -164,10 +164,15 @@ export type Progress = z.infer<typeof ProgressSchema>;
 export const EvaluationSchema = z.object({
   runId: z.string(),
   step: z.number().int(),
+  /** Finite values only: a metric that is not a number (the correlation of constant predictions) is left out. */
   metrics: z.record(z.number()),
   primary: z.string(),
-  score: z.number(),
+  /** The primary metric; null when it is not a finite number. */
+  score: z.number().nullable(),
   best: z.boolean(),
+  /** false when the evaluation cannot be the best model: a distilled student whose prediction layer has
+   *  not trained yet (stage 1: L_soft and L_hard off), or a score that is not a number. */
+  candidate: z.boolean(),
   seconds: z.number(),
 });
 export type Evaluation = z.infer<typeof EvaluationSchema>;

@@ -44,9 +44,9 @@ export function terminalEvents(label: string, options: { plain?: boolean; quiet?
       bar.update(p.step, { stage: p.stage, loss, speed: p.examplesPerSecond.toFixed(1), score: lastScore });
     },
     evaluation: (e) => {
-      lastScore = ` | ${e.primary} ${fmt(e.score)}`;
-      const all = Object.entries(e.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
-      if (!tty || options.plain) console.log(`${label}: eval at step ${e.step}: ${all}${e.best ? ' (best)' : ''}`);
+      lastScore = ` | ${e.primary} ${e.score === null ? 'n/a' : fmt(e.score)}`;
+      const all = Object.entries(e.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || `${e.primary} n/a`;
+      if (!tty || options.plain) console.log(`${label}: eval at step ${e.step}: ${all}${e.best ? ' (best)' : e.candidate ? '' : ' (not a candidate for the best model)'}`);
       else bar?.update({ score: lastScore });
     },
     checkpoint: () => {},

@@ -28,6 +28,7 @@ import { buildModels, modelFolderOf, teacherFolderOf } from './models';
 import { loadTaskData, scorePredictions, type TaskData } from './taskData';
 import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
 import { runAnalysisStep } from './analysisStep';
+import { judgeEvaluation } from './bestModel';
 import type { MlmHead } from '../model/mlmHead';
 import { MlmCore } from '../pretrain/mlmCore';
 import { maskingSettingsOf, scoreMaskedLm } from '../pretrain/pretrainRun';
@@ -153,6 +154,9 @@ export class TrainingSession {
       let step = 0;
       let evalsWithoutBetter = 0;
       let best = record.best;
+      // A distilled student's pooler and classifier train only with L_soft or L_hard (stage 2 by default):
+      // until then its dev score says nothing about the model, and it cannot be the best checkpoint.
+      let predictionTrained = !(core instanceof DistillCore);
       if (resuming) {
         const ckpt = readTrainingCheckpoint(lastCheckpoint);
         assignHfArrays(core.model, ckpt.student, lastCheckpoint);
@@ -160,6 +164,7 @@ export class TrainingSession {
         core.restore({ optimizer: ckpt.optimizer, schedule: ckpt.extra?.schedule as never, projections });
         step = ckpt.step;
         evalsWithoutBetter = Number(ckpt.extra?.evalsWithoutBetter ?? 0);
+        predictionTrained = predictionTrained || Boolean(ckpt.extra?.predictionTrained ?? ckpt.stage > 1);
         events.log('info', `resumed ${record.id} from its checkpoint at step ${step}`);
       }
       updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, totalSteps, epoch: step / perEpoch, stage: core!.stageAt(Math.min(step, totalSteps - 1)) } }));
@@ -177,7 +182,7 @@ export class TrainingSession {
           student: modelToHfArrays(core!.model),
           projections: new Map([...state.projections].map(([n, v]) => [n, { shape: v.shape.slice(), values: new Float32Array(v.dataSync()) }])),
           optimizer: state.optimizer,
-          extra: { schedule: state.schedule ?? null, evalsWithoutBetter, best: best ?? null },
+          extra: { schedule: state.schedule ?? null, evalsWithoutBetter, best: best ?? null, predictionTrained },
         });
         this.metrics({ type: 'checkpoint', step, path: lastCheckpoint });
         events.checkpoint({ runId: record.id, step, path: lastCheckpoint, best: false });
@@ -186,16 +191,16 @@ export class TrainingSession {
       const evaluate = async (): Promise<boolean> => {
         const t0 = Date.now();
         const scores = core instanceof MlmCore ? await scoreMaskedLm(core, data, config.eval.batchSize) : await scoreTask(core!.model, data, config);
-        const isBest = !best || scores.score > best.value;
+        const { metrics, score, candidate, isBest } = judgeEvaluation(scores, predictionTrained, best);
         if (isBest) {
-          best = { metric: scores.primary, value: scores.score, step };
+          best = { metric: scores.primary, value: score!, step };
           await writeHfFolder(core!.model, join(this.paths.checkpoints, 'best'), { tokenizerFrom: data.tokenizerFolder, mlmHead });
           events.checkpoint({ runId: record.id, step, path: join(this.paths.checkpoints, 'best'), best: true });
           evalsWithoutBetter = 0;
-        } else {
+        } else if (candidate) {
           evalsWithoutBetter += 1;
         }
-        const e: Evaluation = { runId: record.id, step, metrics: scores.metrics, primary: scores.primary, score: scores.score, best: isBest, seconds: (Date.now() - t0) / 1000 };
+        const e: Evaluation = { runId: record.id, step, metrics, primary: scores.primary, score, best: isBest, candidate, seconds: (Date.now() - t0) / 1000 };
         this.metrics({ type: 'eval', ...e });
         events.evaluation(e);
         updateRun(this.runDir, (r) => ({ ...r, best }));
@@ -230,6 +235,7 @@ export class TrainingSession {
         let outcome;
         try {
           outcome = core.step({ inputs, labels }, step, dropoutSeedOf(config.seed, step));
+          if (outcome.weights && (outcome.weights.beta > 0 || outcome.weights.gamma > 0)) predictionTrained = true;
         } finally {
           disposeBertInputs(inputs);
           labels.dispose();

@@ -59,6 +59,11 @@ test('an LRC run switches stages at the split, logs clean and perturbed losses, 
     assert.equal(p.clean.hard !== undefined, p.stage === 2, `L_hard only in stage 2 (step ${p.step})`);
     assert.ok(p.perturbed && Number.isFinite(p.perturbed.total), 'the perturbed loss is logged');
   }
+  // evaluations of stage 1 (untrained classifier) are logged but cannot be the best model
+  const evalRecords = readMetrics(join(runs, r.id, 'metrics.jsonl')).filter((m) => m.type === 'eval') as unknown as { step: number; candidate: boolean; best: boolean }[];
+  assert.ok(evalRecords.some((e) => e.step <= split), 'the test has an evaluation in stage 1');
+  for (const e of evalRecords) assert.equal(e.candidate, e.step > split, `candidate at step ${e.step}`);
+  assert.ok(done.best && done.best.step > split, `best step ${done.best?.step} after the split ${split}`);
   // an analysis file per evaluation, with the run's own student
   const analyses = listAnalysisFiles(join(runs, r.id));
   const evals = readMetrics(join(runs, r.id, 'metrics.jsonl')).filter((m) => m.type === 'eval').map((m) => m.step);
