@@ -10,24 +10,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activityBarItem, choose, screenshot, useTheme, webviewContent } from './workbench.mjs';
+import { tinyTsv } from '../fixtures/tinyTsv.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Sentences with one sentiment word among filler words (the label), as a TSV with a header. */
-function tinyTsv(n, seed) {
-  const good = ['good', 'great', 'fine', 'nice', 'love'];
-  const bad = ['bad', 'awful', 'poor', 'hate', 'sad'];
-  const filler = ['movie', 'film', 'plot', 'actor', 'the', 'a', 'was', 'very', 'really', 'so'];
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const lines = ['sentence\tlabel'];
-  for (let i = 0; i < n; i++) {
-    const words = Array.from({ length: 6 }, () => filler[Math.floor(rand() * filler.length)]);
-    words.splice(Math.floor(rand() * 6), 0, (i % 2 ? good : bad)[Math.floor(rand() * 5)]);
-    lines.push(`${words.join(' ')}\t${i % 2}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 function cli(args, cwd) {
   return new Promise((resolve, reject) => {

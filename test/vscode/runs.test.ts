@@ -18,6 +18,7 @@ import { readMetrics, type MetricsRecord } from '../../trainer/runs/metricsLog';
 import { readRunRecord } from '../../trainer/runs/runStore';
 import type { RunRecord } from '../../trainer/runs/runRecord';
 import { ControlNotification, DidChangeRunsNotification, DidControlNotification, DidLoadRunNotification, DidAppendPointsNotification, type MetricPoint } from '../../webview/dashboard/protocol';
+import { tinyTsv } from '../fixtures/tinyTsv.mjs';
 
 const EXTENSION_ID = 'lrc-distill.lrc-distill';
 const TINY_SHAPE = { layers: 1, hidden: 16, heads: 2, intermediate: 32 };
@@ -27,23 +28,6 @@ const RUN_COMMANDS = [
   'lrcDistill.stopRun', 'lrcDistill.nextStage', 'lrcDistill.evaluateNow', 'lrcDistill.openDashboard', 'lrcDistill.compareWithBaseline',
   'lrcDistill.exportStudent', 'lrcDistill.benchmark', 'lrcDistill.selectBackend', 'lrcDistill.showTrainerLog',
 ];
-
-/** 60 training and 24 dev sentences: one sentiment word among filler words decides the label. */
-function tinyTsv(n: number, seed: number): string {
-  const good = ['good', 'great', 'fine', 'nice', 'love'];
-  const bad = ['bad', 'awful', 'poor', 'hate', 'sad'];
-  const filler = ['movie', 'film', 'plot', 'actor', 'the', 'a', 'was', 'very', 'really', 'so'];
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const lines = ['sentence\tlabel'];
-  for (let i = 0; i < n; i++) {
-    const label = i % 2;
-    const words = Array.from({ length: 6 }, () => filler[Math.floor(rand() * filler.length)]);
-    words.splice(Math.floor(rand() * 6), 0, (label ? good : bad)[Math.floor(rand() * 5)]);
-    lines.push(`${words.join(' ')}\t${label}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 const DATA = { task: 'file', train: 'data/train.tsv', dev: 'data/dev.tsv', columns: { text: 'sentence', label: 'label' } };
 const QUICK = { backend: 'wasm', maxLength: 16, builtVocabSize: 200, logEverySteps: 2 };
