@@ -15,8 +15,8 @@ import { loadHfModel } from '../checkpoint/hfFolder';
 import { parseRunConfig } from '../config/effective';
 import { readRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
-import { predict } from '../session/evaluate';
-import { loadTaskData, scorePredictions } from '../session/taskData';
+import { scoreTask } from '../session/evaluate';
+import { loadTaskData } from '../session/taskData';
 import { configFromFlags } from './options';
 import { createRunFromConfig, EXIT, runSession, type CliContext } from './runCommands';
 import { modelFolderOfRun } from './inspectCommands';
@@ -70,9 +70,8 @@ async function measure(name: string, run: RunRecord, runDir: string): Promise<Ro
   try {
     const parameters = [...model.namedWeights().values()].reduce((a, v) => a + v.size, 0);
     const t0 = Date.now();
-    const p = await predict(model, data.dev, 32);
+    const scores = await scoreTask(model, data, { ...config, eval: { ...config.eval, batchSize: 32 } });
     const seconds = (Date.now() - t0) / 1000;
-    const scores = scorePredictions(config, data.kind, p.predictions, p.labels);
     const labelled = data.train.examples.length;
     return { name, run, metrics: scores.metrics, parameters, bytes: statSync(join(folder, 'model.safetensors')).size, examplesPerSecond: data.dev.examples.length / seconds, labelled };
   } finally {

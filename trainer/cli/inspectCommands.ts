@@ -8,12 +8,10 @@ import { parseRunConfig } from '../config/effective';
 import { ControlRequestSchema, type ControlRequest } from '../protocol';
 import { findRunDir, listRuns, readRun } from '../runs/runStore';
 import { describeZodError, UserError } from '../server';
-import { predict } from '../session/evaluate';
-import { loadTaskData, scorePredictions, type TaskData } from '../session/taskData';
-import type { RunConfig } from '../config/runConfig';
-import { evaluateMaskedLm } from '../pretrain/evaluateMlm';
+import { scoreTask } from '../session/evaluate';
+import { loadTaskData, type Scores } from '../session/taskData';
 import { loadMaskedLm } from '../pretrain/maskedLmFolder';
-import { maskingSettingsOf } from '../pretrain/pretrainRun';
+import { maskingSettingsOf, scoreMaskedLm } from '../pretrain/pretrainRun';
 import { EXIT, type CliContext } from './runCommands';
 
 export function runsCommand(ctx: CliContext): number {
@@ -53,34 +51,30 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   const folder = modelFolderOfRun(dir);
   await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
   const data = await loadTaskData({ ...config, tokenizer: folder }, dir, folder, () => {});
-  if (config.kind === 'pretrain') return evalMaskedLm(ctx, id, folder, config, data);
-  const { model } = loadHfModel(folder, { trainable: false });
-  try {
-    const t0 = Date.now();
-    const p = await predict(model, data.dev, config.eval.batchSize);
-    const scores = scorePredictions(config, data.kind, p.predictions, p.labels);
-    const seconds = (Date.now() - t0) / 1000;
-    if (ctx.flags.json) console.log(JSON.stringify({ run: id, model: folder, examples: data.dev.examples.length, seconds, ...scores }, null, 2));
-    else console.log(`${folder} on ${data.dev.dataset.name} (${data.dev.examples.length} examples, ${seconds.toFixed(1)} s): ${Object.entries(scores.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
-  } finally {
-    model.dispose();
+  // `seconds` is the prediction pass alone, not the loading
+  const timed = async (score: () => Promise<Scores>) => {
+    const started = Date.now();
+    return { scores: await score(), seconds: (Date.now() - started) / 1000 };
+  };
+  let result: { scores: Scores; seconds: number };
+  if (config.kind === 'pretrain') {
+    const { model, head, dispose } = loadMaskedLm(folder);
+    try {
+      result = await timed(() => scoreMaskedLm(model, head, maskingSettingsOf(config, data, model.config.vocab_size), data.dev, config.eval.batchSize));
+    } finally {
+      dispose();
+    }
+  } else {
+    const { model } = loadHfModel(folder, { trainable: false });
+    try {
+      result = await timed(() => scoreTask(model, data, config));
+    } finally {
+      model.dispose();
+    }
   }
-  return EXIT.ok;
-}
-
-/** eval of a pretrain run: the masked-LM scores on the dev texts (the masks of the run's own evaluations). */
-async function evalMaskedLm(ctx: CliContext, id: string, folder: string, config: RunConfig, data: TaskData): Promise<number> {
-  const { model, head, dispose } = loadMaskedLm(folder);
-  try {
-    const t0 = Date.now();
-    const s = await evaluateMaskedLm(model, head, data.dev, config.eval.batchSize, maskingSettingsOf(config, data, model.config.vocab_size));
-    const seconds = (Date.now() - t0) / 1000;
-    const metrics = { mlm_accuracy: s.mlm_accuracy, mlm_loss: s.mlm_loss, mlm_tokens: s.tokens };
-    if (ctx.flags.json) console.log(JSON.stringify({ run: id, model: folder, examples: data.dev.examples.length, seconds, metrics, primary: 'mlm_accuracy', score: s.mlm_accuracy }, null, 2));
-    else console.log(`${folder} on ${data.dev.dataset.name} (${data.dev.examples.length} texts, ${s.tokens} masked tokens, ${seconds.toFixed(1)} s): mlm_accuracy ${s.mlm_accuracy.toFixed(4)}, mlm_loss ${s.mlm_loss.toFixed(4)}`);
-  } finally {
-    dispose();
-  }
+  const { scores, seconds } = result;
+  if (ctx.flags.json) console.log(JSON.stringify({ run: id, model: folder, examples: data.dev.examples.length, seconds, ...scores }, null, 2));
+  else console.log(`${folder} on ${data.dev.dataset.name} (${data.dev.examples.length} examples, ${seconds.toFixed(1)} s): ${Object.entries(scores.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
   return EXIT.ok;
 }
 

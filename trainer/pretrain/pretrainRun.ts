@@ -1,11 +1,14 @@
 // What the session loop needs to run a pre-training run: the masking settings of the run's
-// vocabulary and config, and the dev-set scores of an evaluation (in the shape of a task's scores).
+// vocabulary and config, and the dev-set scores of an evaluation (in the shape of a task's scores),
+// for the session's evaluations and the CLI's `eval`.
 import type { RunConfig } from '../config/runConfig';
 import type { Scores, TaskData } from '../session/taskData';
 import { UserError } from '../server';
 import { evaluateMaskedLm } from './evaluateMlm';
 import type { MaskingSettings } from './masking';
-import type { MlmCore } from './mlmCore';
+import type { TokenizedDataset } from '../data/batches';
+import type { MlmHead } from '../model/mlmHead';
+import type { BertModel } from '../model/types';
 
 /** Masking for the run's vocabulary: the special tokens are never chosen nor drawn as replacements. */
 export function maskingSettingsOf(config: RunConfig, data: TaskData, embeddingRows: number): MaskingSettings {
@@ -20,7 +23,7 @@ export function maskingSettingsOf(config: RunConfig, data: TaskData, embeddingRo
 }
 
 /** The masked-LM scores on the dev texts; the best checkpoint is the one with the highest accuracy. */
-export async function scoreMaskedLm(core: MlmCore, data: TaskData, batchSize: number): Promise<Scores> {
-  const s = await evaluateMaskedLm(core.model, core.head, data.dev, batchSize, core.masking);
+export async function scoreMaskedLm(model: BertModel, head: MlmHead, masking: MaskingSettings, dev: TokenizedDataset, batchSize: number): Promise<Scores> {
+  const s = await evaluateMaskedLm(model, head, dev, batchSize, masking);
   return { metrics: { mlm_accuracy: s.mlm_accuracy, mlm_loss: s.mlm_loss, mlm_tokens: s.tokens }, primary: 'mlm_accuracy', score: s.mlm_accuracy };
 }

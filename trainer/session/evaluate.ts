@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { batchIndices, epochOrder, makeBatch, type TokenizedDataset } from '../data/batches';
 import { disposeBertInputs, toBertInputs } from '../data/tensors';
 import type { BertModel } from '../model/types';
+import type { RunConfig } from '../config/runConfig';
+import { scorePredictions, type Scores, type TaskData } from './taskData';
 
 export interface Predictions {
   /** Class ids (classification) or scores (regression), in dataset order. */
@@ -39,4 +41,10 @@ export async function predict(model: BertModel, data: TokenizedDataset, batchSiz
     await new Promise((r) => setImmediate(r)); // let control messages in between batches
   }
   return { predictions, probabilities, labels };
+}
+
+/** The task's scores of a model on the dev set. */
+export async function scoreTask(model: BertModel, data: TaskData, config: RunConfig): Promise<Scores> {
+  const p = await predict(model, data.dev, config.eval.batchSize);
+  return scorePredictions(config, data.kind, p.predictions, p.labels);
 }

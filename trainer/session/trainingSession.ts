@@ -23,22 +23,15 @@ import type { RunRecord, RunStatus } from '../runs/runRecord';
 import { toErrorInfo, UserError } from '../server';
 import { SeededRandom } from '../util/random';
 import { ControlQueue } from './controlQueue';
-import { predict } from './evaluate';
+import { scoreTask } from './evaluate';
 import { buildModels, modelFolderOf, teacherFolderOf } from './models';
-import { loadTaskData, scorePredictions, type TaskData } from './taskData';
+import { loadTaskData, type TaskData } from './taskData';
 import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
 import { runAnalysisStep } from './analysisStep';
 import { judgeEvaluation } from './bestModel';
 import type { MlmHead } from '../model/mlmHead';
 import { MlmCore } from '../pretrain/mlmCore';
 import { maskingSettingsOf, scoreMaskedLm } from '../pretrain/pretrainRun';
-import type { BertModel } from '../model/types';
-
-/** The task's scores of a model on the dev set. */
-async function scoreTask(model: BertModel, data: TaskData, config: RunConfig): Promise<{ metrics: Record<string, number>; primary: string; score: number }> {
-  const p = await predict(model, data.dev, config.eval.batchSize);
-  return scorePredictions(config, data.kind, p.predictions, p.labels);
-}
 
 /** How often a paused run rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
@@ -190,7 +183,7 @@ export class TrainingSession {
 
       const evaluate = async (): Promise<boolean> => {
         const t0 = Date.now();
-        const scores = core instanceof MlmCore ? await scoreMaskedLm(core, data, config.eval.batchSize) : await scoreTask(core!.model, data, config);
+        const scores = core instanceof MlmCore ? await scoreMaskedLm(core.model, core.head, core.masking, data.dev, config.eval.batchSize) : await scoreTask(core!.model, data, config);
         const { metrics, score, candidate, isBest } = judgeEvaluation(scores, predictionTrained, best);
         if (isBest) {
           best = { metric: scores.primary, value: score!, step };
