@@ -1,19 +1,18 @@
 // A Hugging Face model folder: config.json + model.safetensors (BertForSequenceClassification names,
 // (out, in) Linear weights), with the tokenizer files beside them (vocab.txt, tokenizer.json,
 // tokenizer_config.json, special_tokens_map.json). Read with every mismatch named; written atomically.
-import * as tf from '@tensorflow/tfjs';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bert, type BertOptions } from '../model/bert';
-import { hfLayoutOfHead, MLM_HEAD_NAMES, TIED_OR_UNUSED_PRETRAINING_TENSORS, type MlmHead } from '../model/mlmHead';
+import { MLM_HEAD_NAMES, TIED_OR_UNUSED_PRETRAINING_TENSORS, type MlmHead } from '../model/mlmHead';
 import { parseBertConfig } from '../model/config';
 import type { BertConfig, BertModel } from '../model/types';
 import type { BertNormalizerSettings } from '../tokenizer/bertPreTokenize';
 import { specFromTokenizerJson, specFromVocabTxt } from '../tokenizer/loadTokenizer';
 import type { Vocabulary } from '../tokenizer/vocabulary';
 import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
-import { assignHfArrays, hfWeightProblems, modelToHfArrays, normalizeHfName } from './hfWeights';
-import { readSafetensors, serializeSafetensors, type LoadedTensor, type NamedArray, type TensorToWrite, type WritableDtype } from './safetensors';
+import { assignHfArrays, hfWeightProblems, mlmHeadToHfArrays, modelToHfArrays, normalizeHfName } from './hfWeights';
+import { readSafetensors, serializeSafetensors, type LoadedTensor, type TensorToWrite, type WritableDtype } from './safetensors';
 
 export const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
 
@@ -208,17 +207,6 @@ export interface WriteHfFolderOptions {
   mlmHead?: MlmHead;
 }
 
-/** The masked-LM head's weights as Hugging Face arrays. */
-function mlmHeadArrays(head: MlmHead): Map<string, NamedArray> {
-  const out = new Map<string, NamedArray>();
-  for (const [name, variable] of head.namedWeights()) {
-    const hf = tf.tidy(() => (hfLayoutOfHead(name) === 'transpose' ? tf.transpose(variable) : tf.clone(variable)));
-    out.set(name, { shape: hf.shape.slice(), values: new Float32Array(hf.dataSync()) });
-    hf.dispose();
-  }
-  return out;
-}
-
 /** Writes `model` as a Hugging Face folder at `target` (replacing it), atomically. */
 export async function writeHfFolder(model: BertModel, target: string, options: WriteHfFolderOptions = {}): Promise<void> {
   const { config } = model;
@@ -228,7 +216,7 @@ export async function writeHfFolder(model: BertModel, target: string, options: W
   let arrays = modelToHfArrays(model);
   if (options.mlmHead) {
     arrays = new Map([...arrays].filter(([name]) => !TASK_HEAD_NAMES.includes(name)));
-    for (const [name, a] of mlmHeadArrays(options.mlmHead)) arrays.set(name, a);
+    for (const [name, a] of mlmHeadToHfArrays(options.mlmHead)) arrays.set(name, a);
   }
   const tensors = new Map<string, TensorToWrite>([...arrays].map(([name, a]) => [name, { ...a, dtype: options.dtype ?? 'F32' }]));
   const bytes = serializeSafetensors(tensors, { format: 'pt' });

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fromHfLayout, toHfLayout } from '../model/weights';
 import type { BertConfig, BertModel } from '../model/types';
+import { hfLayoutOfHead, type MlmHead } from '../model/mlmHead';
 import type { NamedArray } from './safetensors';
 
 /** Buffers Hugging Face saves next to the weights; they are not weights and are ignored on load. */
@@ -85,13 +86,37 @@ export function hfWeightProblems(config: BertConfig, tensors: ReadonlyMap<string
 
 /** The model's weights as Hugging Face arrays (names and (out, in) layout), in namedWeights() order. */
 export function modelToHfArrays(model: BertModel): Map<string, NamedArray> {
+  return toHfArrays(model.namedWeights(), toHfLayout);
+}
+
+/** The masked-LM head's weights as Hugging Face arrays (its transform's Linear weight transposed). */
+export function mlmHeadToHfArrays(head: MlmHead): Map<string, NamedArray> {
+  return toHfArrays(head.namedWeights(), (name, v) => (hfLayoutOfHead(name) === 'transpose' ? tf.transpose(v) : tf.clone(v)));
+}
+
+function toHfArrays(named: Map<string, tf.Variable>, toHf: (name: string, v: tf.Tensor) => tf.Tensor): Map<string, NamedArray> {
   const out = new Map<string, NamedArray>();
-  for (const [name, variable] of model.namedWeights()) {
-    const hf = tf.tidy(() => toHfLayout(name, variable));
+  for (const [name, variable] of named) {
+    const hf = tf.tidy(() => toHf(name, variable));
     out.set(name, { shape: hf.shape.slice(), values: new Float32Array(hf.dataSync()) });
     hf.dispose();
   }
   return out;
+}
+
+/** Assigns a folder's masked-LM head (Hugging Face names and layout) to a head; every problem is named. */
+export function assignMlmHeadArrays(head: MlmHead, arrays: ReadonlyMap<string, NamedArray>, source: string): void {
+  for (const [name, variable] of head.namedWeights()) {
+    const a = arrays.get(name);
+    const transpose = hfLayoutOfHead(name) === 'transpose';
+    const expected = transpose ? [...variable.shape].reverse() : variable.shape;
+    if (!a) throw new Error(`${source}: no ${name}`);
+    if (a.shape.join(',') !== expected.join(',')) throw new Error(`${source}: ${name} has shape [${a.shape}], expected [${expected}]`);
+    tf.tidy(() => {
+      const t = tf.tensor(a.values as Float32Array, a.shape, 'float32');
+      variable.assign(transpose ? tf.transpose(t) : t);
+    });
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { loadPretrainedHfModel } from '../checkpoint/hfFolder';
 import type { Bert } from '../model/bert';
 import { MlmHead } from '../model/mlmHead';
 import { UserError } from '../server';
-import { MlmCore } from './mlmCore';
+import { assignMlmHeadArrays } from '../checkpoint/hfWeights';
 
 export function loadMaskedLm(folder: string): { model: Bert; head: MlmHead; dispose(): void } {
   const { model, mlmHead } = loadPretrainedHfModel(folder, { num_labels: 2 }, { trainable: false });
@@ -13,6 +13,6 @@ export function loadMaskedLm(folder: string): { model: Bert; head: MlmHead; disp
     throw new UserError(`${folder} has no masked-LM head (cls.predictions.*): not a pretrain run's model`, 'run');
   }
   const head = new MlmHead(model.config, 0);
-  MlmCore.assignHead(head, mlmHead, folder);
+  assignMlmHeadArrays(head, mlmHead, folder);
   return { model, head, dispose: () => (model.dispose(), head.dispose()) };
 }

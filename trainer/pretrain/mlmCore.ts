@@ -1,16 +1,16 @@
 // The training core of a pre-training run (kind 'pretrain'): masked-language-model steps on the task's
 // texts (their labels are not used), one stage, the MLM head trained beside the model and saved in
 // the run's checkpoints with it.
-import * as tf from '@tensorflow/tfjs';
 import type { NamedArray } from '../checkpoint/safetensors';
-import { hfLayoutOfHead, MlmHead } from '../model/mlmHead';
+import { assignMlmHeadArrays } from '../checkpoint/hfWeights';
+import { MlmHead } from '../model/mlmHead';
 import type { BertModel } from '../model/types';
 import { AdamW, type AdamWState } from '../optim/adamw';
 import type { OptimConfig } from '../optim/config';
 import type { LinearScheduleOptions } from '../optim/schedule';
 import { UserError } from '../server';
 import type { TrainingBatch } from '../train/batch';
-import type { CoreState, StepOutcome, TrainingCore } from '../session/trainingCore';
+import { restoreSideWeights, type CoreState, type StepOutcome, type TrainingCore } from '../session/trainingCore';
 import { maskBatch, type MaskingSettings } from './masking';
 import { mlmStep } from './mlmStep';
 
@@ -58,21 +58,7 @@ export class MlmCore implements TrainingCore {
 
   /** Starts the head from a folder's masked-LM head (Hugging Face layout), e.g. to pre-train further. */
   loadHead(arrays: ReadonlyMap<string, NamedArray>, source: string): void {
-    MlmCore.assignHead(this.head, arrays, source);
-  }
-
-  /** Assigns Hugging Face arrays (names and (out, in) layout) to a head's weights; every problem is named. */
-  static assignHead(head: MlmHead, arrays: ReadonlyMap<string, NamedArray>, source: string): void {
-    for (const [name, variable] of head.namedWeights()) {
-      const a = arrays.get(name);
-      const expected = hfLayoutOfHead(name) === 'transpose' ? [...variable.shape].reverse() : variable.shape;
-      if (!a) throw new Error(`${source}: no ${name}`);
-      if (a.shape.join(',') !== expected.join(',')) throw new Error(`${source}: ${name} has shape [${a.shape}], expected [${expected}]`);
-      tf.tidy(() => {
-        const t = tf.tensor(a.values as Float32Array, a.shape, 'float32');
-        variable.assign(hfLayoutOfHead(name) === 'transpose' ? tf.transpose(t) : t);
-      });
-    }
+    assignMlmHeadArrays(this.head, arrays, source);
   }
 
   /** The head is saved where a distillation saves its projections: weights trained beside the model. */
@@ -81,12 +67,7 @@ export class MlmCore implements TrainingCore {
   }
 
   restore(state: { optimizer: AdamWState; projections: Map<string, Float32Array> }): void {
-    for (const [name, variable] of this.head.namedWeights()) {
-      const values = state.projections.get(name);
-      if (!values) throw new Error(`the checkpoint has no ${name} (the masked-language-model head)`);
-      if (values.length !== variable.size) throw new Error(`the checkpoint's ${name} has ${values.length} values, the head ${variable.size}`);
-      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
-    }
+    restoreSideWeights(this.head.namedWeights(), state.projections, 'the masked-language-model head');
     this.optimizer.importState(state.optimizer);
   }
 

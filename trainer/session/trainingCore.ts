@@ -43,6 +43,19 @@ export interface TrainingCore {
   dispose(): void;
 }
 
+/**
+ * Assigns the values a checkpoint saved for the weights trained beside the model (CoreState.projections:
+ * LRC projections, the MLM head), each by name and size; `what` names them in errors.
+ */
+export function restoreSideWeights(named: Map<string, tf.Variable>, saved: Map<string, Float32Array>, what: string): void {
+  for (const [name, variable] of named) {
+    const values = saved.get(name);
+    if (!values) throw new Error(`the checkpoint has no ${name} (${what})`);
+    if (values.length !== variable.size) throw new Error(`the checkpoint's ${name} has ${values.length} values, ${what} ${variable.size}`);
+    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
+  }
+}
+
 export class FineTuneCore implements TrainingCore {
   private readonly optimizer: AdamW;
   private readonly maxGradNorm: number;
@@ -125,12 +138,7 @@ export class DistillCore implements TrainingCore {
 
   restore(state: { optimizer: AdamWState; schedule?: StageScheduleState; projections: Map<string, Float32Array> }): void {
     const d = this.distillation;
-    for (const [name, variable] of d.projections.namedWeights()) {
-      const values = state.projections.get(name);
-      if (!values) throw new Error(`the checkpoint has no ${name}`);
-      if (values.length !== variable.size) throw new Error(`the checkpoint's ${name} has ${values.length} values, the projection ${variable.size}`);
-      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
-    }
+    restoreSideWeights(d.projections.namedWeights(), state.projections, 'the projection');
     d.optimizer.importState(state.optimizer);
     if (state.schedule) d.stages = StageSchedule.fromState(state.schedule);
   }
