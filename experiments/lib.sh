@@ -34,10 +34,12 @@ step() {
   echo "$(date -u +%H:%M:%S) done: $name ($((SECONDS - t0)) s)" | tee -a experiments/logs/times.txt
 }
 
-# evaluate NAME: `eval --json` of the run named NAME into experiments/results/<id>.json.
+# evaluate NAME [DIR]: `eval --json` of the run named NAME into DIR/<id>.json (default experiments/results,
+# the folder summarize.mjs reads; experiments kept apart from its tables use another).
 evaluate() {
-  local id; id="$(run_id "$1")"
+  local id dir="${2:-experiments/results}"; id="$(run_id "$1")"
   [ -n "$id" ] || { echo "no finished run named '$1'" >&2; return 1; }
-  $CLI eval "$id" --runs "$RUNS" --json > "experiments/results/$id.json"
-  echo "$1 -> experiments/results/$id.json"
+  mkdir -p "$dir"
+  $CLI eval "$id" --runs "$RUNS" --json > "$dir/$id.json"
+  echo "$1 -> $dir/$id.json"
 }

@@ -9,10 +9,8 @@ source "$(dirname "$0")/lib.sh"
 TASK=(--task glue:SST-2 --glue-dir "$GLUE" --max-train 2000)
 TEACHER=$(run_id "SST-2 teacher 4x128")
 [ -n "$TEACHER" ] || { echo "run experiments/sst2.sh first (no finished 'SST-2 teacher 4x128')" >&2; exit 1; }
-mkdir -p experiments/results-lowlabel
-score() { local id; id="$(run_id "$1")"; $CLI eval "$id" --runs "$RUNS" --json > "experiments/results-lowlabel/$id.json"; echo "$1 -> experiments/results-lowlabel/$id.json"; }
 for SEED in ${SEEDS:-42 7 13}; do
   step "SST-2 LRC 2x24 2k labels seed $SEED" sst2-2k-lrc-s$SEED.log -- $CLI distill --teacher "$TEACHER" --baseline --config experiments/configs/student-2x24.json "${TASK[@]}" --epochs 10 --eval-every 100000 --seed $SEED --name "SST-2 LRC 2x24 2k labels seed $SEED"
   step "SST-2 alone 2x24 2k labels seed $SEED" sst2-2k-alone-s$SEED.log -- $CLI train-student --config experiments/configs/student-2x24.json "${TASK[@]}" --tokenizer "$TOK" --epochs 10 --eval-every 100000 --seed $SEED --name "SST-2 alone 2x24 2k labels seed $SEED"
-  for n in "SST-2 LRC 2x24 2k labels seed $SEED" "SST-2 LRC 2x24 2k labels seed $SEED (MSE baseline)" "SST-2 alone 2x24 2k labels seed $SEED"; do score "$n"; done
+  for n in "SST-2 LRC 2x24 2k labels seed $SEED" "SST-2 LRC 2x24 2k labels seed $SEED (MSE baseline)" "SST-2 alone 2x24 2k labels seed $SEED"; do evaluate "$n" experiments/results-lowlabel; done
 done

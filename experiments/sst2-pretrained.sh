@@ -12,8 +12,7 @@ step "SST-2 pretrain 4x128" sst2-pretrain.log -- $CLI pretrain --config experime
 PRE=$(run_id "SST-2 pretrain 4x128")
 step "SST-2 teacher 4x128 pretrained" sst2-teacher-pretrained.log -- $CLI train-teacher --config experiments/configs/teacher-4x128.json --init "$PRE" "${TASK[@]}" --max-train 20000 --name "SST-2 teacher 4x128 pretrained"
 TEACHER=$(run_id "SST-2 teacher 4x128 pretrained")
-mkdir -p experiments/results-pretrained
-for id in "$PRE" "$TEACHER"; do $CLI eval "$id" --runs "$RUNS" --json > "experiments/results-pretrained/$id.json"; done
+for n in "SST-2 pretrain 4x128" "SST-2 teacher 4x128 pretrained"; do evaluate "$n" experiments/results-pretrained; done
 if [ "${DISTILL:-0}" = 1 ]; then
   step "SST-2 LRC 2x24 pretrained teacher seed $SEED" sst2-lrc-pt-s$SEED.log -- $CLI distill --teacher "$TEACHER" --baseline --config experiments/configs/student-2x24.json "${TASK[@]}" --max-train 20000 --seed $SEED --name "SST-2 LRC 2x24 pretrained teacher seed $SEED"
 fi
