@@ -87,6 +87,9 @@ export const RunConfigSchema = z
      *  random ones. A folder without this task's head (a pre-trained BERT, a pretrain run's export) gets a
      *  fresh pooler and classifier; its masked-LM head, if any, is used by pretrain runs and ignored otherwise. */
     init: z.string().optional(),
+    /** Regression tasks: where a fresh output layer's bias starts, at the mean training label ('labelMean')
+     *  or at 0 ('zero', Hugging Face's initialisation). The paper is silent; see trainer/session/models.ts. */
+    regressionBias: z.enum(['labelMean', 'zero']).default('labelMean'),
     /** lrc / mse / student runs: the student's shape. */
     student: ModelShapeSchema.default(PAPER_STUDENT),
     /** pretrain runs: masked-language modelling on the training texts (BERT's recipe; labels unused). */

@@ -1,6 +1,7 @@
 // The models of a run: the model it trains (a teacher, or a student) and, for lrc / mse runs, the
 // frozen teacher it distils from, loaded from a Hugging Face folder.
 import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { loadHfModel, loadPretrainedHfModel } from '../checkpoint/hfFolder';
 import type { NamedArray } from '../checkpoint/safetensors';
@@ -31,6 +32,8 @@ export interface TaskShape {
   labelNames: string[];
   kind: 'classification' | 'regression';
   maxLength: number;
+  /** Regression: the mean label of the training set (where a fresh output bias starts). */
+  labelMean?: number;
 }
 
 function labelsConfig(task: TaskShape): Pick<BertConfig, 'num_labels' | 'id2label' | 'label2id'> {
@@ -88,28 +91,49 @@ export interface RunModels {
 }
 
 export function buildModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): RunModels {
+  const models = buildUntrainedModels(config, task, teacherFolder);
+  if (models.freshClassifier) startRegressionBias(models.trained, task, config.regressionBias, models.notes);
+  const { freshClassifier: _, ...rest } = models;
+  return rest;
+}
+
+function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): RunModels & { freshClassifier: boolean } {
   const seed = config.seed;
   if (config.kind === 'lrc' || config.kind === 'mse') {
     const { model: teacher } = loadHfModel(teacherFolder!, { trainable: false });
     try {
       checkTeacherFitsTask(teacher.config, task, teacherFolder!);
       const student = new Bert(configForShape(config.student, task, teacher.config), { seed });
-      return { trained: student, teacher, notes: [] };
+      return { trained: student, teacher, notes: [], freshClassifier: true };
     } catch (e) {
       teacher.dispose();
       throw e;
     }
   }
   if (config.init) {
-    const { model, mlmHead, notes } = loadPretrainedHfModel(config.init, labelsConfig(task), { seed });
+    const { model, mlmHead, notes, missingHead } = loadPretrainedHfModel(config.init, labelsConfig(task), { seed });
     try {
       checkTeacherFitsTask(model.config, task, config.init);
     } catch (e) {
       model.dispose();
       throw e;
     }
-    return { trained: model, mlmHead, notes };
+    return { trained: model, mlmHead, notes, freshClassifier: missingHead.includes('classifier.bias') };
   }
   const shape = config.kind === 'student' ? config.student : config.model!;
-  return { trained: new Bert(configForShape(shape, task), { seed }), notes: [] };
+  return { trained: new Bert(configForShape(shape, task), { seed }), notes: [], freshClassifier: true };
+}
+
+/**
+ * A fresh regression output starts at the training set's mean label ('labelMean', the default) rather
+ * than at 0 ('zero', Hugging Face's initialisation): on a 0-5 scale such as STS-B's, a distilled student
+ * whose output layer first gets a loss in the short, decayed stage 2 cannot otherwise reach the labels.
+ */
+function startRegressionBias(model: BertModel, task: TaskShape, rule: RunConfig['regressionBias'], notes: string[]): void {
+  if (task.kind !== 'regression' || rule !== 'labelMean') return;
+  if (task.labelMean === undefined || !Number.isFinite(task.labelMean)) throw new Error('a regression task without a finite mean training label');
+  const bias = model.namedWeights().get('classifier.bias');
+  if (!bias) throw new Error('the model has no classifier.bias');
+  tf.tidy(() => bias.assign(tf.fill(bias.shape, task.labelMean!)));
+  notes.push(`regression output bias started at the mean training label ${task.labelMean.toFixed(4)} (regressionBias: 'labelMean')`);
 }

@@ -122,3 +122,10 @@ export function scorePredictions(config: RunConfig, kind: TaskData['kind'], pred
   }
   return { metrics, primary: 'accuracy', score: metrics.accuracy };
 }
+
+/** The mean label of a regression dataset (undefined for classification, or an empty set). */
+export function meanLabel(data: TokenizedDataset): number | undefined {
+  const { kind, examples } = data.dataset;
+  if (kind !== 'regression' || examples.length === 0) return undefined;
+  return examples.reduce((s, e) => s + e.label, 0) / examples.length;
+}

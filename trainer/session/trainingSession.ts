@@ -25,7 +25,7 @@ import { SeededRandom } from '../util/random';
 import { ControlQueue } from './controlQueue';
 import { scoreTask } from './evaluate';
 import { buildModels, modelFolderOf, teacherFolderOf } from './models';
-import { loadTaskData, type TaskData } from './taskData';
+import { loadTaskData, meanLabel, type TaskData } from './taskData';
 import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
 import { runAnalysisStep } from './analysisStep';
 import { judgeEvaluation } from './bestModel';
@@ -128,7 +128,7 @@ export class TrainingSession {
       const batchSize = config.optim.batchSize;
       const perEpoch = Math.ceil(trainSize / batchSize);
       const totalSteps = config.optim.maxSteps ?? Math.max(1, Math.ceil(config.optim.epochs * perEpoch));
-      const task = { vocabSize: data.tokenizer.vocab.size, labelNames: data.labelNames, kind: data.kind, maxLength: config.maxLength };
+      const task = { vocabSize: data.tokenizer.vocab.size, labelNames: data.labelNames, kind: data.kind, maxLength: config.maxLength, labelMean: meanLabel(data.train) };
       const models = buildModels(config, task, teacherFolderOf(config, runsDir));
       teacher = models.teacher;
       for (const note of models.notes) events.log('info', note);
