@@ -1,15 +1,22 @@
-// Prints the results tables (markdown) from experiments/results/<run id>.json (`eval --json`),
-// the run records (experiments/runs/<id>/run.json: times, config) and each exported model's
-// safetensors header (parameter counts). Usage: node experiments/summarize.mjs [TASK ...]
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Prints the results tables (markdown) of one results folder: its `eval --json` outputs (<run id>.json)
+// and, for each, the run's record: name, kind, times, steps, dev evaluations and parameter counts.
+// Records are committed in experiments/records/<run id>.json; a run whose record is missing gets one
+// written from its run folder (experiments/runs/<id>: run.json, metrics.jsonl, export/model.safetensors),
+// so the tables can be made again from a clone without the (git-ignored) run folders.
+// Usage: node experiments/summarize.mjs [--results DIR] [TASK ...]
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const RUNS = 'experiments/runs';
-const RESULTS = 'experiments/results';
+const RECORDS = 'experiments/records';
+const args = process.argv.slice(2);
+const at = args.indexOf('--results');
+const RESULTS = at >= 0 ? args[at + 1] : 'experiments/results';
+const taskArgs = at >= 0 ? args.filter((_, i) => i !== at && i !== at + 1) : args;
 
 /** Parameters in a safetensors file: total, and the word-embedding matrix alone. */
-function parameters(folder) {
-  const buf = readFileSync(join(folder, 'model.safetensors'));
+function parameters(file) {
+  const buf = readFileSync(file);
   const n = Number(buf.readBigUInt64LE(0));
   const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
   let total = 0, word = 0;
@@ -22,25 +29,62 @@ function parameters(folder) {
   return { total, word };
 }
 
+/** The part of a run folder the tables use, as a small JSON record. */
+function recordFromRunFolder(id) {
+  const dir = join(RUNS, id);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  const evals = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"eval"')).map((l) => JSON.parse(l));
+  return {
+    id,
+    name: run.name,
+    kind: run.kind,
+    preset: run.preset,
+    data: run.config.data.task === 'glue' ? { task: 'glue', name: run.config.data.name } : { task: run.config.data.task },
+    split: run.config.stages?.split ?? 0.8,
+    epsilon: run.config.stages?.epsilon,
+    maxTrainExamples: run.config.maxTrainExamples,
+    seed: run.config.seed,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    totalSteps: run.progress.totalSteps,
+    best: run.best,
+    evals: evals.map((e) => ({ step: e.step, metrics: e.metrics, ...(e.candidate === false ? { candidate: false } : {}) })),
+    parameters: parameters(join(dir, 'export', 'model.safetensors')),
+  };
+}
+
+function recordOf(id) {
+  const file = join(RECORDS, `${id}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  if (!existsSync(join(RUNS, id, 'run.json'))) return undefined;
+  const record = recordFromRunFolder(id);
+  mkdirSync(RECORDS, { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 1) + '\n');
+  renameSync(`${file}.tmp`, file);
+  return record;
+}
+
 const rows = [];
-for (const f of existsSync(RESULTS) ? readdirSync(RESULTS) : []) {
+const missing = [];
+for (const f of existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => f.endsWith('.json')).sort() : []) {
   const r = JSON.parse(readFileSync(join(RESULTS, f), 'utf8'));
   const id = f.replace(/\.json$/, '');
-  const run = JSON.parse(readFileSync(join(RUNS, id, 'run.json'), 'utf8'));
+  const run = recordOf(id);
+  if (!run) { missing.push(id); continue; }
   // GLUE runs by task name; the bundled SpamAssassin task (`--task demo`) has none.
-  const task = run.config.data.task === 'demo' ? 'SpamAssassin' : run.config.data.name;
-  const seconds = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
-  // The last dev evaluation of the run (its final step), from metrics.jsonl: the exported model is the
-  // best evaluation, which for a distilled student can be a stage-1 one (prediction layer not trained).
-  const evals = readFileSync(join(RUNS, id, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"eval"')).map((l) => JSON.parse(l));
-  const lastEval = evals.length ? evals[evals.length - 1] : undefined;
+  const task = run.data.task === 'demo' ? 'SpamAssassin' : run.data.name;
+  const seconds = run.startedAt && run.endedAt ? (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000 : NaN; // none for records rebuilt from logs
+  // The last dev evaluation of the run (its final step): the exported model is the best evaluation.
+  const lastEval = run.evals.length ? run.evals[run.evals.length - 1] : undefined;
   const twoStages = (run.kind === 'lrc' || run.kind === 'mse') && !['no-cosnce', 'single-stage'].includes(run.preset);
-  const stage1End = twoStages ? Math.round((run.config.stages?.split ?? 0.8) * run.progress.totalSteps) : undefined;
-  rows.push({ id, task, name: run.name, last: lastEval?.metrics?.[r.primary], lastStep: lastEval?.step, bestStage: stage1End === undefined || run.best?.step === undefined ? '' : run.best.step <= stage1End ? ' (stage 1)' : '', kind: run.kind + (run.preset ? `/${run.preset}` : ''), metrics: r.metrics, primary: r.primary, examples: r.examples, evalSeconds: r.seconds, seconds, params: parameters(r.model), steps: run.progress.totalSteps, bestStep: run.best?.step });
+  const stage1End = twoStages ? Math.round(run.split * run.totalSteps) : undefined;
+  rows.push({ id, task, name: run.name, last: lastEval?.metrics?.[r.primary], bestStage: stage1End === undefined || run.best?.step === undefined ? '' : run.best.step <= stage1End ? ' (stage 1)' : '', kind: run.kind + (run.preset ? `/${run.preset}` : ''), preset: run.preset, metrics: r.metrics, primary: r.primary, examples: r.examples, evalSeconds: r.seconds, seconds, params: run.parameters, steps: run.totalSteps, bestStep: run.best?.step });
 }
+if (missing.length) console.error(`no record and no run folder for ${missing.length} result(s) in ${RESULTS}, left out: ${missing.join(', ')}`);
+
 const ORDER = ['SST-2', 'MRPC', 'CoLA', 'RTE', 'STS-B', 'SpamAssassin'];
 const rank = (t) => (ORDER.includes(t) ? ORDER.indexOf(t) : ORDER.length);
-const tasks = process.argv.slice(2).length ? process.argv.slice(2) : [...new Set(rows.map((r) => r.task))].sort((a, b) => rank(a) - rank(b));
+const tasks = taskArgs.length ? taskArgs : [...new Set(rows.map((r) => r.task))].sort((a, b) => rank(a) - rank(b));
 const fmt = (n) => (n / 1e6).toFixed(2) + 'M';
 // A metric can be null in `eval --json`: a correlation of constant predictions is undefined (NaN).
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
@@ -50,10 +94,22 @@ const meanSd = (vs) => {
   const sd = vs.length > 1 ? Math.sqrt(vs.reduce((a, b) => a + (b - mean) ** 2, 0) / (vs.length - 1)) : NaN;
   return { mean, sd };
 };
+const meanSdText = (vs, scale = 1, digits = 4) => {
+  const clean = vs.filter((x) => !Number.isNaN(x)).map((x) => x * scale);
+  if (!clean.length) return 'n/a';
+  const { mean, sd } = meanSd(clean);
+  return Number.isNaN(sd) ? show(mean, digits) : `${show(mean, digits)} ± ${sd.toFixed(digits)}`;
+};
 const seedOf = (name) => /seed (\d+)/.exec(name)?.[1] ?? '-';
+const bySeed = (a, b) => Number(seedOf(a.name)) - Number(seedOf(b.name));
+// The teacher the students learnt from: the scripts' from-scratch "<task> teacher <shape>", else any.
+const teacherOf = (own) => own.find((r) => r.kind === 'teacher' && /^\S+ teacher \S+$/.test(r.name)) ?? own.find((r) => r.kind === 'teacher');
+// The main configurations: "<prefix> LRC <shape> seed N" (no preset), its "(MSE baseline)", "... alone ...".
+const isMainLrc = (r) => r.kind === "lrc" && !r.preset && / LRC .+ seed \d+$/.test(r.name);
+
 for (const task of tasks) {
   const own = rows.filter((r) => r.task === task).sort((a, b) => (a.kind === 'teacher' ? -1 : b.kind === 'teacher' ? 1 : a.name.localeCompare(b.name)));
-  const teacher = own.find((r) => r.kind === 'teacher' && /^\S+ teacher 4x128$/.test(r.name)) ?? own.find((r) => r.kind === 'teacher'); // the from-scratch teacher of the scripts
+  const teacher = teacherOf(own);
   const keys = Object.keys(own[0]?.metrics ?? {});
   const main = own[0]?.primary ?? keys[0];
   console.log(`\n### ${task}\n`);
@@ -66,7 +122,7 @@ for (const task of tasks) {
     // (not for a Matthews correlation or a Pearson near 0).
     const t = teacher ? num(teacher.metrics[main]) : NaN;
     const kept = t > 0.05 && !Number.isNaN(num(r.metrics[main])) ? `${((100 * num(r.metrics[main])) / t).toFixed(1)}%` : '-';
-    console.log(`| ${r.name} | ${r.kind} | ${keys.map((k) => show(r.metrics[k])).join(' | ')} | ${kept} | ${fmt(r.params.total)} (${fmt(r.params.word)} / ${fmt(r.params.total - r.params.word)}) | ${eps.toFixed(0)} | ${(eps / tEps).toFixed(1)}x | ${r.bestStep}${r.bestStage} / ${r.steps} | ${show(r.last)} | ${(r.seconds / 60).toFixed(1)} min |`);
+    console.log(`| ${r.name} | ${r.kind} | ${keys.map((k) => show(r.metrics[k])).join(' | ')} | ${kept} | ${fmt(r.params.total)} (${fmt(r.params.word)} / ${fmt(r.params.total - r.params.word)}) | ${eps.toFixed(0)} | ${(eps / tEps).toFixed(1)}x | ${r.bestStep}${r.bestStage} / ${r.steps} | ${show(r.last)} | ${Number.isNaN(r.seconds) ? '-' : `${(r.seconds / 60).toFixed(1)} min`} |`);
   }
 }
 
@@ -77,10 +133,9 @@ console.log('|---|---|---:|---|---:|---:|---|');
 for (const task of tasks) {
   const groups = new Map();
   for (const r of rows.filter((x) => x.task === task)) {
-    const seed = seedOf(r.name);
     const key = r.name.replace(/ seed \d+/, '');
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push({ seed, v: num(r.metrics[r.primary]), primary: r.primary });
+    groups.get(key).push({ seed: seedOf(r.name), v: num(r.metrics[r.primary]), primary: r.primary });
   }
   for (const [key, g] of groups) {
     const { mean, sd } = meanSd(g.map((x) => x.v));
@@ -90,36 +145,54 @@ for (const task of tasks) {
 }
 
 // LRC against its paired MSE baseline, seed by seed, with the student alone and the teacher (primary
-// metric). Only the main configurations ("<task> LRC 2x24 seed N", its "(MSE baseline)", "<task> alone
-// 2x24 seed N"); ablations and diagnostics are left out.
+// metric). Only the main configurations; ablations and diagnostics are left out.
 function seedTable(title, value) {
-console.log(`\n### ${title}\n`);
-console.log('| task | metric | seed | LRC | MSE baseline | LRC - MSE | student alone | teacher |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-for (const task of tasks) {
-  const own = rows.filter((r) => r.task === task);
-  const teacher = own.find((r) => r.kind === 'teacher' && /^\S+ teacher 4x128$/.test(r.name)) ?? own.find((r) => r.kind === 'teacher'); // the from-scratch teacher of the scripts
-  const lrc = own.filter((r) => r.kind === 'lrc' && /^\S+ LRC 2x24 seed \d+$/.test(r.name));
-  if (!lrc.length) continue;
-  const primary = lrc[0].primary;
-  const v = (r) => (r ? num(value(r, primary)) : NaN);
-  const lines = [];
-  for (const l of lrc.sort((a, b) => Number(seedOf(a.name)) - Number(seedOf(b.name)))) {
-    const seed = seedOf(l.name);
-    const mse = own.find((r) => r.name === `${l.name} (MSE baseline)`);
-    const alone = own.find((r) => r.kind === 'student' && seedOf(r.name) === seed && / alone /.test(r.name));
-    lines.push({ seed, lrc: v(l), mse: v(mse), alone: v(alone) });
-    console.log(`| ${task} | ${primary} | ${seed} | ${show(v(l))} | ${show(v(mse))} | ${show(100 * (v(l) - v(mse)), 2)} pt | ${show(v(alone))} | ${show(v(teacher))} |`);
+  console.log(`\n### ${title}\n`);
+  console.log('| task | metric | seed | LRC | MSE baseline | LRC - MSE | student alone | teacher |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const task of tasks) {
+    const own = rows.filter((r) => r.task === task);
+    const teacher = teacherOf(own);
+    const lrc = own.filter(isMainLrc).sort(bySeed);
+    if (!lrc.length) continue;
+    const primary = lrc[0].primary;
+    const v = (r) => (r ? num(value(r, primary)) : NaN);
+    const lines = [];
+    for (const l of lrc) {
+      const seed = seedOf(l.name);
+      const mse = own.find((r) => r.name === `${l.name} (MSE baseline)`);
+      const alone = own.find((r) => r.kind === 'student' && seedOf(r.name) === seed && / alone /.test(r.name));
+      lines.push({ seed, lrc: v(l), mse: v(mse), alone: v(alone) });
+      console.log(`| ${task} | ${primary} | ${seed} | ${show(v(l))} | ${show(v(mse))} | ${show(100 * (v(l) - v(mse)), 2)} pt | ${show(v(alone))} | ${show(v(teacher))} |`);
+    }
+    const d = meanSd(lines.map((x) => 100 * (x.lrc - x.mse)).filter((x) => !Number.isNaN(x)));
+    console.log(`| ${task} | ${primary} | mean ± sd (${lines.length}) | ${meanSdText(lines.map((x) => x.lrc))} | ${meanSdText(lines.map((x) => x.mse))} | **${show(d.mean, 2)} pt**${Number.isNaN(d.sd) ? '' : ` ± ${d.sd.toFixed(2)}`} | ${meanSdText(lines.map((x) => x.alone))} | ${show(v(teacher))} |`);
   }
-  const ms = (f) => {
-    const vs = lines.map(f).filter((x) => !Number.isNaN(x));
-    if (!vs.length) return 'n/a';
-    const { mean, sd } = meanSd(vs);
-    return Number.isNaN(sd) ? show(mean) : `${show(mean)} ± ${sd.toFixed(4)}`;
-  };
-  const d = meanSd(lines.map((x) => 100 * (x.lrc - x.mse)).filter((x) => !Number.isNaN(x)));
-  console.log(`| ${task} | ${primary} | mean ± sd (${lines.length}) | ${ms((x) => x.lrc)} | ${ms((x) => x.mse)} | **${show(d.mean, 2)} pt**${Number.isNaN(d.sd) ? '' : ` ± ${d.sd.toFixed(2)}`} | ${ms((x) => x.alone)} | ${show(v(teacher))} |`);
-}
 }
 seedTable('LRC vs MSE, seed by seed (primary metric of the exported model: the best dev evaluation)', (r, p) => r.metrics[p]);
-seedTable('The same at the last step (the last dev evaluation of each run, from metrics.jsonl)', (r) => r.last);
+seedTable('The same at the last step (the last dev evaluation of each run)', (r) => r.last);
+
+// Ablations: each preset seed by seed next to the full method of the same seed, and the mean of the
+// paired differences (preset - full) in points.
+for (const task of tasks) {
+  const own = rows.filter((r) => r.task === task);
+  const ORDER_OF_PRESETS = ['no-cosnce', 'no-soft', 'no-hard', 'no-perturbation', 'single-stage'];
+  const presets = ORDER_OF_PRESETS.filter((p) => own.some((r) => r.preset === p));
+  if (!presets.length) continue;
+  const full = own.filter(isMainLrc);
+  const seeds = [...new Set(full.map((r) => seedOf(r.name)))].sort((a, b) => Number(a) - Number(b));
+  const primary = full[0]?.primary ?? own[0].primary;
+  console.log(`\n### Ablations on ${task} (${primary} of the exported model; last column: preset - full method, same seed)\n`);
+  console.log(`| preset | ${seeds.map((s) => `seed ${s}`).join(' | ')} | mean ± sd | preset - full, mean ± sd |`);
+  console.log(`|---|${seeds.map(() => '---:').join('|')}|---:|---:|`);
+  const fullOf = (seed) => full.find((r) => seedOf(r.name) === seed);
+  const line = (label, pick) => {
+    const runs = seeds.map(pick);
+    const vs = runs.map((r) => (r ? num(r.metrics[primary]) : NaN));
+    const diffs = seeds.map((s, i) => { const f = fullOf(s); return f ? 100 * (vs[i] - num(f.metrics[primary])) : NaN; });
+    const diffText = label === 'full LRC' ? '-' : `${meanSdText(diffs, 1, 2)} pt`;
+    console.log(`| ${label} | ${vs.map((v, i) => (runs[i] ? show(v) : '-')).join(' | ')} | ${meanSdText(vs)} | ${diffText} |`);
+  };
+  line('full LRC', fullOf);
+  for (const p of presets) line(p, (s) => own.find((r) => r.preset === p && seedOf(r.name) === s && r.name.endsWith(`${p} seed ${s}`)));
+}
