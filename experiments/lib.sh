@@ -43,3 +43,25 @@ evaluate() {
   $CLI eval "$id" --runs "$RUNS" --json > "$dir/$id.json"
   echo "$1 -> $dir/$id.json"
 }
+
+# task_args NAME: sets TASK (the CLI's data flags, with each task's epochs and input length) and KEY
+# (the log-file prefix) for an experiment task: SST-2, MRPC, CoLA, RTE, STS-B or Spam (the bundled
+# SpamAssassin task). The epochs keep each teacher near 10 minutes on one core (docs/results.md, Setup).
+task_args() {
+  case "$1" in
+    SST-2) TASK=(--task glue:SST-2 --glue-dir "$GLUE" --max-train 20000); KEY=sst2 ;;
+    MRPC) TASK=(--task glue:MRPC --glue-dir "$GLUE" --epochs 5); KEY=mrpc ;;
+    CoLA) TASK=(--task glue:CoLA --glue-dir "$GLUE" --epochs 5); KEY=cola ;;
+    RTE) TASK=(--task glue:RTE --glue-dir "$GLUE" --epochs 6 --max-length 128); KEY=rte ;;
+    STS-B) TASK=(--task glue:STS-B --glue-dir "$GLUE" --epochs 5); KEY=stsb ;;
+    Spam) TASK=(--task demo); KEY=spam ;;
+    *) echo "unknown task '$1' (give SST-2, MRPC, CoLA, RTE, STS-B or Spam)" >&2; exit 2 ;;
+  esac
+}
+
+# teacher_of NAME: the id of the task's finished teacher run (trained by experiments/task.sh), or exit.
+teacher_of() {
+  local id; id=$(run_id "$1 teacher 4x128")
+  [ -n "$id" ] || { echo "no finished '$1 teacher 4x128': run TEACHER_ONLY=1 experiments/task.sh $1 first" >&2; exit 1; }
+  echo "$id"
+}
