@@ -1,5 +1,7 @@
 // The model shapes the benchmarks run: the paper's (BERT-base teacher, TinyBERT-4 student, BERT's
-// vocabulary, sequence 128, batch 16) and the demo's (trainer/cli/demo.ts DEMO, its built vocabulary).
+// vocabulary, sequence 128, batch 16), the demo's (trainer/cli/demo.ts DEMO, its built vocabulary) and
+// the GLUE experiments' (experiments/configs: teacher 4x128, student 2x24, BERT's vocabulary, sequence 64,
+// the evaluation batch of 32).
 import { DEMO } from '../../trainer/cli/demo';
 import { parseBertConfig } from '../../trainer/model/config';
 import type { BertConfig } from '../../trainer/model/types';
@@ -12,7 +14,7 @@ export interface ModelShape {
 }
 
 export interface BenchShapes {
-  name: 'paper' | 'demo';
+  name: 'paper' | 'demo' | 'glue';
   teacher: ModelShape;
   student: ModelShape;
   vocab: number;
@@ -41,6 +43,16 @@ export const DEMO_SHAPES: BenchShapes = {
   vocab: DEMO.builtVocabSize,
   seq: DEMO.maxLength,
   batch: DEMO.studentOptim.batchSize,
+  labels: 2,
+};
+
+export const GLUE_SHAPES: BenchShapes = {
+  name: 'glue',
+  teacher: { layers: 4, hidden: 128, heads: 4, intermediate: 512 },
+  student: { layers: 2, hidden: 24, heads: 2, intermediate: 96 },
+  vocab: 30522,
+  seq: 64,
+  batch: 32,
   labels: 2,
 };
 

@@ -1,5 +1,5 @@
 // Suite "inference": teacher vs student latency at the paper's shapes (batch 1 and 16, sequence 128,
-// eval mode, logits read back), the speed-up next to the paper's 9.6x and the FLOP ratio; parameters
+// eval mode, logits read back), the demo's and the GLUE experiments' (docs/results.md), the speed-up next to the paper's 9.6x and the FLOP ratio; parameters
 // and float32 safetensors size next to the paper's 7.5x (109M vs 14.5M).
 import * as tf from '@tensorflow/tfjs';
 import { serializeSafetensors } from '../../trainer/checkpoint/safetensors';
@@ -9,7 +9,7 @@ import { forwardFlops } from '../lib/flops';
 import { MatMulReference, cpuShare, medianTiming, timeIt, type Timing } from '../lib/measure';
 import { buildModel, syntheticInputs } from '../lib/models';
 import { fmt, type Table } from '../lib/report';
-import { DEMO_SHAPES, PAPER_SHAPES, describeShape, parameterCount, type BenchShapes } from '../lib/shapes';
+import { DEMO_SHAPES, GLUE_SHAPES, PAPER_SHAPES, describeShape, parameterCount, type BenchShapes } from '../lib/shapes';
 import type { Suite, SuiteContext } from '../lib/suite';
 
 const PAPER_SPEEDUP = 9.6;
@@ -76,14 +76,16 @@ export const inferenceSuite: Suite = {
     reference.sample(5);
     const paper = measure(PAPER_SHAPES, [1, 16], ctx, reference);
     const demo = measure(DEMO_SHAPES, [1, 16], ctx, reference);
+    const glue = measure(GLUE_SHAPES, [1, 32], ctx, reference);
     const ref = reference.summary();
     reference.dispose();
-    const rows = [...paper.rows, ...demo.rows];
+    const rows = [...paper.rows, ...demo.rows, ...glue.rows];
+    const SHAPES = { paper: PAPER_SHAPES, demo: DEMO_SHAPES, glue: GLUE_SHAPES };
     const latencyTable: Table = {
       title: 'Forward-pass latency (eval mode, logits read back)',
       columns: ['shapes', 'B x L', 'teacher ms (best / median)', 'student ms (best / median)', 'speed-up (best wall)', 'speed-up (median CPU time)', 'FLOP ratio', 'paper', 'teacher share of peak', 'student share of peak', 'CPU share of wall'],
       rows: rows.map((r) => {
-        const shapes = r.shapes === 'paper' ? PAPER_SHAPES : DEMO_SHAPES;
+        const shapes = SHAPES[r.shapes as keyof typeof SHAPES];
         const size = { batch: r.batch, seq: shapes.seq, labels: 2 };
         const share = (flops: number, t: Timing) => fmt.pct(flops / t.wallMs / 1e6 / ref.peakGflops);
         return [
@@ -107,9 +109,9 @@ export const inferenceSuite: Suite = {
     const sizeTable: Table = {
       title: 'Parameters and size on disk (model.safetensors, float32, as the export writes it)',
       columns: ['shapes', 'model', 'shape', 'parameters', 'counted from the shape', 'safetensors', 'paper parameters', 'paper ratio'],
-      rows: [...sizeRow('paper', PAPER_SHAPES, paper.sizes), ...sizeRow('demo', DEMO_SHAPES, demo.sizes)],
+      rows: [...sizeRow('paper', PAPER_SHAPES, paper.sizes), ...sizeRow('demo', DEMO_SHAPES, demo.sizes), ...sizeRow('glue', GLUE_SHAPES, glue.sizes)],
       note: `BertForSequenceClassification with ${PAPER_SHAPES.labels} labels, BERT's vocabulary (${PAPER_SHAPES.vocab}) and 512 positions, every weight as the export writes it; "counted from the shape" is parameterCount() in bench/lib/shapes.ts, an independent count. Paper-shape student: embeddings 9.68M, 4 layers 4.57M, pooler and classifier 0.10M; the paper's 14.5M and 109M are the published TinyBERT-4 and BERT-base figures. The projections W_i (4 x 312 x 768 = 0.96M) exist during training only and are not exported.`,
     };
-    return { tables: [latencyTable, sizeTable], notes: [], data: { reference: ref, paper, demo } };
+    return { tables: [latencyTable, sizeTable], notes: [], data: { reference: ref, paper, demo, glue } };
   },
 };
