@@ -8,7 +8,8 @@ import { chooseRun } from '../commands/pickRun';
 import type { RunRef } from '../runs/runRef';
 import type { AnalysisDeps } from './analysisPanel';
 import { listStepFiles } from './analysisReader';
-import { isAnalysisRun, pairOf, runsByRole, shortId } from './analysisRuns';
+import { isAnalysisRun, pairOf, runsByRole } from './analysisRuns';
+import { shortRunId } from '../../trainer/runs/runStore';
 import type { AnalysisTrainer } from './analysisTrainer';
 import { CasesPanel, type CaseFocus } from './casesPanel';
 import type { CaseLensProvider } from './caseLens';
@@ -38,7 +39,7 @@ function analysisRow(run: RunRef): vscode.QuickPickItem {
   return {
     label: run.name,
     description: `${run.kind.toUpperCase()} · ${run.status} · step ${run.record.progress.step} · ${files} analysis file${files === 1 ? '' : 's'}`,
-    detail: `${run.id}${pair ? ` · paired with ${pair.name} (${shortId(pair.id)})` : ' · no paired run'}`,
+    detail: `${run.id}${pair ? ` · paired with ${pair.name} (${shortRunId(pair.id)})` : ' · no paired run'}`,
   };
 }
 

@@ -1,7 +1,7 @@
 // The runs the analysis views work on: an LRC run and its MSE baseline (run.json's pairedRunId), found
 // in the runs folder. No vscode here, so that the lookup is tested in plain Node.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { listRunRefs, runRef, type RunRef } from '../runs/runRef';
 
 export type StudentRole = 'lrc' | 'mse';
@@ -45,8 +45,3 @@ export function analysisRuns(runsDir: string): RunRef[] {
   return listRunRefs(runsDir).filter((r) => isAnalysisRun(r));
 }
 
-/** "lrc-589f24" for "20261125-132844-lrc-589f24": the short id the CLI prints. */
-export function shortId(id: string): string {
-  const m = /-(lrc|mse|teacher|student)-([0-9a-f]+)$/.exec(id);
-  return m ? `${m[1]}-${m[2]}` : basename(id);
-}

@@ -19,7 +19,7 @@ import {
   type Progress,
 } from '../../trainer/protocol';
 import { LIVE_STATUSES, type RunRecord } from '../../trainer/runs/runRecord';
-import { createRun, listRuns, readRun, updateRun } from '../../trainer/runs/runStore';
+import { createRun, listRuns, readRun, shortRunId, updateRun } from '../../trainer/runs/runStore';
 import { describeZodError, UserError } from '../../trainer/server';
 import { appendControl } from '../runs/controlFile';
 import { resolveConfigPaths, validatePlan, type RunPlan } from '../runs/runPlan';
@@ -183,7 +183,7 @@ export class RunManager extends Disposable {
     const config = parseRunConfig(record.config, `${dir}/run.json (config)`);
     const setting = backendSetting();
     const backend: BackendName | undefined = config.backend !== 'auto' ? config.backend : setting !== 'auto' ? setting : undefined;
-    const tag = shortId(runId);
+    const tag = shortRunId(runId);
     const proc: RunProcess = new RunProcess(runId, dir, {
       script: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainer.js').fsPath,
       cwd: workspaceFolder() ?? this.runsDir(),
@@ -226,7 +226,7 @@ export class RunManager extends Disposable {
       appendControl(this.runDir(runId), parsed.data);
       via = 'control.jsonl';
     }
-    this.output.info(`[${shortId(runId)}] sent ${JSON.stringify(parsed.data)} (${via})`);
+    this.output.info(`[${shortRunId(runId)}] sent ${JSON.stringify(parsed.data)} (${via})`);
     return via;
   }
 
@@ -263,7 +263,7 @@ export class RunManager extends Disposable {
   }
 
   private onEvent(runId: string, msg: EventMessage): void {
-    const tag = `[${shortId(runId)}]`;
+    const tag = `[${shortRunId(runId)}]`;
     if (LogEvent.is(msg)) {
       const { level, message } = msg.data;
       this.output[level](`${tag} ${message}`);
@@ -312,11 +312,11 @@ export class RunManager extends Disposable {
         }));
       }
       if (record.status === 'crashed' && !expected) {
-        this.output.error(`[${shortId(runId)}] trainer exited (${how}) while the run was live: marked crashed`);
+        this.output.error(`[${shortRunId(runId)}] trainer exited (${how}) while the run was live: marked crashed`);
         this.notify.error(`run ${record.name} (${runId}) crashed: its trainer exited (${how}). Resume it from its last checkpoint.`, runId);
       }
     } catch (e) {
-      this.output.error(`[${shortId(runId)}] after the trainer exited: ${(e as Error).message}`);
+      this.output.error(`[${shortRunId(runId)}] after the trainer exited: ${(e as Error).message}`);
     }
     this.next.delete(runId);
     this.onStoreChanged();
@@ -355,9 +355,4 @@ export class RunManager extends Disposable {
     }
     if (storeChanged || before.size !== runs.length) this.onStoreChanged();
   }
-}
-
-/** The short tag of a run in the log: its kind and random suffix. */
-export function shortId(runId: string): string {
-  return runId.split('-').slice(2).join('-') || runId;
 }

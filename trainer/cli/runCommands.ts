@@ -6,7 +6,7 @@ import { selectBackend } from '../backend/select';
 import { wasmDirBeside } from '../backend/wasmDir';
 import { baselineConfigOf, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
-import { createRun, findRunDir, readRun, updateRun } from '../runs/runStore';
+import { createRun, findRunDir, readRun, shortRunId, updateRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
 import { UserError } from '../server';
 import { TrainingSession } from '../session/trainingSession';
@@ -38,7 +38,7 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
   const record = readRun(runDir);
   const config = parseRunConfig(record.config, `${runDir}/run.json (config)`);
   const backend = await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
-  const events = terminalEvents(record.id.split('-').slice(2).join('-'), { plain: ctx.flags.plain });
+  const events = terminalEvents(shortRunId(record.id), { plain: ctx.flags.plain });
   if (!ctx.flags.plain) console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})`);
   const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events });
   current = session;

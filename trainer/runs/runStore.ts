@@ -34,6 +34,12 @@ export function newRunId(kind: RunKind, now = new Date()): string {
   return `${stamp}-${kind}-${randomBytes(3).toString('hex')}`;
 }
 
+/** "lrc-589f24" for the run "20261125-132844-lrc-589f24" (or a path ending in it): the tag the CLI and the logs print. */
+export function shortRunId(id: string): string {
+  const name = id.split(/[\\/]/).pop() ?? id;
+  return name.split('-').slice(2).join('-') || name;
+}
+
 /** Creates a run folder with its run.json, metrics.jsonl and subfolders, all at once. */
 export function createRun(runsDir: string, spec: NewRun, now = new Date()): RunRecord {
   mkdirSync(runsDir, { recursive: true });

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { tempDir } from '../helpers/tempDir';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { claimRun, createRun, findRunDir, listRuns, readRun, updateRun } from '../../../trainer/runs/runStore';
+import { claimRun, createRun, findRunDir, listRuns, newRunId, readRun, shortRunId, updateRun } from '../../../trainer/runs/runStore';
 import { appendMetrics, readMetrics } from '../../../trainer/runs/metricsLog';
 import { runPaths } from '../../../trainer/runs/runFolder';
 
@@ -84,4 +84,13 @@ test('metrics.jsonl skips a line cut by a crash but names a corrupt line in the 
   assert.throws(() => readMetrics(file), /metrics\.jsonl:2: not valid JSON/);
   assert.equal(existsSync(join(dir, 'nothing.jsonl')), false);
   assert.deepEqual(readMetrics(join(dir, 'nothing.jsonl')), []);
+});
+
+test('shortRunId: kind and suffix of a run id or of a path ending in one', () => {
+  assert.equal(shortRunId('20261125-132844-lrc-589f24'), 'lrc-589f24');
+  assert.equal(shortRunId('/tmp/lrc-e2e-x/runs/20261125-132844-pretrain-0a1b2c'), 'pretrain-0a1b2c');
+  assert.equal(shortRunId('C:\\runs\\20261125-132844-mse-ffffff'), 'mse-ffffff');
+  assert.equal(shortRunId('oddname'), 'oddname');
+  const id = newRunId('teacher', new Date('2026-12-02T05:18:00Z'));
+  assert.match(shortRunId(id), /^teacher-[0-9a-f]{6}$/);
 });
