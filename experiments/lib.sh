@@ -11,7 +11,7 @@ mkdir -p "$RUNS" experiments/logs experiments/results
 [ -f dist/cli.js ] || node esbuild.mjs
 
 # run_id NAME: the newest finished run named NAME (empty when none).
-# (Through a file: piped, `runs --json` is cut at 64 KiB because the CLI calls process.exit; see docs/results.md.)
+# (Through a file: a workaround from when a piped `runs --json` was cut at 64 KiB, fixed since; harmless.)
 run_id() {
   local list; list="$(mktemp)"
   $CLI runs --runs "$RUNS" --json > "$list"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SST-2 with a pre-trained teacher: the 4x128 teacher is first pre-trained by masked-language modelling
 # on all 67,349 SST-2 training sentences (labels unused; the dev sentences are not seen), then
-# fine-tuned on the same 20,000-sentence labelled subset as sst2.sh with the same settings.
+# fine-tuned on the same 20,000-sentence labelled subset as `experiments/task.sh SST-2` with the same settings.
 # Its scores go to experiments/results-pretrained/ (kept apart from the tables of summarize.mjs).
 # Ran once (session 2): the pre-trained teacher scored below the teacher from scratch, so the
 # distillation step at the end (DISTILL=1) was not run; see docs/results.md.
