@@ -145,32 +145,60 @@ for (const task of tasks) {
 }
 
 // LRC against its paired MSE baseline, seed by seed, with the student alone and the teacher (primary
-// metric). Only the main configurations; ablations and diagnostics are left out.
+// metric), for the exported model and at the last step. Only the main configurations; ablations and
+// diagnostics are left out.
+function seedLines(task, value) {
+  const own = rows.filter((r) => r.task === task);
+  const teacher = teacherOf(own);
+  const lrc = own.filter(isMainLrc).sort(bySeed);
+  const primary = lrc[0]?.primary;
+  const v = (r) => (r ? num(value(r, primary)) : NaN);
+  const lines = lrc.map((l) => {
+    const seed = seedOf(l.name);
+    const mse = own.find((r) => r.name === `${l.name} (MSE baseline)`);
+    const alone = own.find((r) => r.kind === 'student' && seedOf(r.name) === seed && / alone /.test(r.name));
+    return { seed, lrc: v(l), mse: v(mse), alone: v(alone) };
+  });
+  return { primary, lines, teacher: v(teacher) };
+}
+const points = (lines, f) => lines.map(f).filter((x) => !Number.isNaN(x));
+const gapText = (lines) => {
+  const gaps = points(lines, (x) => 100 * (x.lrc - x.mse));
+  if (!gaps.length) return 'n/a';
+  const d = meanSd(gaps);
+  return `${show(d.mean, 2)}${Number.isNaN(d.sd) ? '' : ` ± ${d.sd.toFixed(2)}`} pt`;
+};
+const exported = (r, p) => r.metrics[p];
+const atLastStep = (r) => r.last;
+
 function seedTable(title, value) {
   console.log(`\n### ${title}\n`);
   console.log('| task | metric | seed | LRC | MSE baseline | LRC - MSE | student alone | teacher |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const task of tasks) {
-    const own = rows.filter((r) => r.task === task);
-    const teacher = teacherOf(own);
-    const lrc = own.filter(isMainLrc).sort(bySeed);
-    if (!lrc.length) continue;
-    const primary = lrc[0].primary;
-    const v = (r) => (r ? num(value(r, primary)) : NaN);
-    const lines = [];
-    for (const l of lrc) {
-      const seed = seedOf(l.name);
-      const mse = own.find((r) => r.name === `${l.name} (MSE baseline)`);
-      const alone = own.find((r) => r.kind === 'student' && seedOf(r.name) === seed && / alone /.test(r.name));
-      lines.push({ seed, lrc: v(l), mse: v(mse), alone: v(alone) });
-      console.log(`| ${task} | ${primary} | ${seed} | ${show(v(l))} | ${show(v(mse))} | ${show(100 * (v(l) - v(mse)), 2)} pt | ${show(v(alone))} | ${show(v(teacher))} |`);
-    }
-    const d = meanSd(lines.map((x) => 100 * (x.lrc - x.mse)).filter((x) => !Number.isNaN(x)));
-    console.log(`| ${task} | ${primary} | mean ± sd (${lines.length}) | ${meanSdText(lines.map((x) => x.lrc))} | ${meanSdText(lines.map((x) => x.mse))} | **${show(d.mean, 2)} pt**${Number.isNaN(d.sd) ? '' : ` ± ${d.sd.toFixed(2)}`} | ${meanSdText(lines.map((x) => x.alone))} | ${show(v(teacher))} |`);
+    const { primary, lines, teacher } = seedLines(task, value);
+    if (!lines.length) continue;
+    for (const x of lines) console.log(`| ${task} | ${primary} | ${x.seed} | ${show(x.lrc)} | ${show(x.mse)} | ${show(100 * (x.lrc - x.mse), 2)} pt | ${show(x.alone)} | ${show(teacher)} |`);
+    console.log(`| ${task} | ${primary} | mean ± sd (${lines.length}) | ${meanSdText(lines.map((x) => x.lrc))} | ${meanSdText(lines.map((x) => x.mse))} | **${gapText(lines)}** | ${meanSdText(lines.map((x) => x.alone))} | ${show(teacher)} |`);
   }
 }
-seedTable('LRC vs MSE, seed by seed (primary metric of the exported model: the best dev evaluation)', (r, p) => r.metrics[p]);
-seedTable('The same at the last step (the last dev evaluation of each run)', (r) => r.last);
+
+// One row per task: the means over seeds, the LRC - MSE gap for the exported model and at the last
+// step, on how many seeds LRC is ahead, and the teacher's lead over the student alone.
+console.log('\n### Per task (mean ± sd over seeds; gaps in points of the metric)\n');
+console.log('| task | metric | seeds | teacher | LRC | MSE baseline | student alone | LRC - MSE | LRC ahead on | LRC - MSE at the last step | teacher - student alone |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const task of tasks) {
+  const { primary, lines, teacher } = seedLines(task, exported);
+  if (!lines.length) continue;
+  const last = seedLines(task, atLastStep).lines;
+  const ahead = lines.filter((x) => x.lrc > x.mse).length;
+  const alone = points(lines, (x) => x.alone);
+  const lead = alone.length ? `${show(100 * (teacher - meanSd(alone).mean), 2)} pt` : 'n/a';
+  console.log(`| ${task} | ${primary} | ${lines.map((x) => x.seed).join(', ')} | ${show(teacher)} | ${meanSdText(lines.map((x) => x.lrc))} | ${meanSdText(lines.map((x) => x.mse))} | ${meanSdText(lines.map((x) => x.alone))} | ${gapText(lines)} | ${ahead} of ${lines.length} | ${gapText(last)} | ${lead} |`);
+}
+seedTable('LRC vs MSE, seed by seed (primary metric of the exported model: the best dev evaluation)', exported);
+seedTable('The same at the last step (the last dev evaluation of each run)', atLastStep);
 
 // Ablations: each preset seed by seed next to the full method of the same seed, and the mean of the
 // paired differences (preset - full) in points.
