@@ -53,7 +53,7 @@ function train(epsilon: number): { accuracy: number; weightNorm: number; clean: 
 async function main() {
   await tf.setBackend('cpu');
   console.log(`logistic regression, d = ${D}, ${N} samples, class gap ${gap} on one axis, Adam lr 0.01, ${STEPS} steps`);
-  console.log('| epsilon | epsilon / gap | train accuracy | |w| | clean loss | perturbed loss |');
+  console.log('| epsilon | epsilon / gap | train accuracy | norm of w | clean loss | perturbed loss |');
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const f of [0, 0.25, 0.4, 0.5, 0.6, 0.75, 1, 2]) {
     const epsilon = f * gap;
