@@ -1,6 +1,7 @@
-// Suite "inference": teacher vs student latency at the paper's shapes (batch 1 and 16, sequence 128,
-// eval mode, logits read back), the demo's and the GLUE experiments' (docs/results.md), the speed-up next to the paper's 9.6x and the FLOP ratio; parameters
-// and float32 safetensors size next to the paper's 7.5x (109M vs 14.5M).
+// Suite "inference": teacher vs student latency (eval mode, logits read back) at the paper's shapes
+// (batch 1 and 16, sequence 128), the demo's and the GLUE experiments' (docs/results.md); the speed-up
+// next to the paper's 9.6x and the FLOP ratio; parameters and float32 safetensors size next to the
+// paper's 7.5x (109M vs 14.5M).
 import * as tf from '@tensorflow/tfjs';
 import { serializeSafetensors } from '../../trainer/checkpoint/safetensors';
 import { modelToHfArrays } from '../../trainer/checkpoint/hfWeights';

@@ -91,20 +91,20 @@ export interface RunModels {
 }
 
 export function buildModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): RunModels {
-  const models = buildUntrainedModels(config, task, teacherFolder);
-  if (models.freshClassifier) startRegressionBias(models.trained, task, config.regressionBias, models.notes);
-  const { freshClassifier: _, ...rest } = models;
-  return rest;
+  const { models, freshClassifier } = buildUntrainedModels(config, task, teacherFolder);
+  if (freshClassifier) startRegressionBias(models.trained, task, config.regressionBias, models.notes);
+  return models;
 }
 
-function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): RunModels & { freshClassifier: boolean } {
+/** The models, and whether the trained one's classifier is fresh (not loaded from a folder). */
+function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): { models: RunModels; freshClassifier: boolean } {
   const seed = config.seed;
   if (config.kind === 'lrc' || config.kind === 'mse') {
     const { model: teacher } = loadHfModel(teacherFolder!, { trainable: false });
     try {
       checkTeacherFitsTask(teacher.config, task, teacherFolder!);
       const student = new Bert(configForShape(config.student, task, teacher.config), { seed });
-      return { trained: student, teacher, notes: [], freshClassifier: true };
+      return { models: { trained: student, teacher, notes: [] }, freshClassifier: true };
     } catch (e) {
       teacher.dispose();
       throw e;
@@ -118,10 +118,10 @@ function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder:
       model.dispose();
       throw e;
     }
-    return { trained: model, mlmHead, notes, freshClassifier: missingHead.includes('classifier.bias') };
+    return { models: { trained: model, mlmHead, notes }, freshClassifier: missingHead.includes('classifier.bias') };
   }
   const shape = config.kind === 'student' ? config.student : config.model!;
-  return { trained: new Bert(configForShape(shape, task), { seed }), notes: [], freshClassifier: true };
+  return { models: { trained: new Bert(configForShape(shape, task), { seed }), notes: [] }, freshClassifier: true };
 }
 
 /**
