@@ -9,8 +9,7 @@ source "$(dirname "$0")/lib.sh"
 OUT=experiments/results-demo
 step "demo teacher" demo.log -- $CLI demo
 TEACHER=$(run_id "demo teacher")
-STUDENT=(--task demo --max-train 500 --epochs 10 --batch-size 16 --lr 1e-3 --max-length 64 --eval-every 64
-  --layers 2 --hidden 64 --heads 4 --ffn 256)
+STUDENT=("${DEMO_STUDENT[@]}")
 for n in "demo teacher" "demo LRC student" "demo MSE baseline" "demo student alone"; do evaluate "$n" "$OUT"; done
 for SEED in ${SEEDS:-42 7 13}; do
   step "Demo LRC 2x64 seed $SEED" demo-lrc-s$SEED.log -- $CLI distill --teacher "$TEACHER" --baseline "${STUDENT[@]}" --seed $SEED --no-analysis --name "Demo LRC 2x64 seed $SEED"

@@ -6,8 +6,7 @@ source "$(dirname "$0")/lib.sh"
 OUT=experiments/results-demo
 TEACHER=$(run_id "demo teacher")
 [ -n "$TEACHER" ] || { echo "run experiments/ablations-demo.sh first (no finished 'demo teacher')" >&2; exit 1; }
-STUDENT=(--task demo --max-train 500 --epochs 10 --batch-size 16 --lr 1e-3 --max-length 64 --eval-every 64
-  --layers 2 --hidden 64 --heads 4 --ffn 256)
+STUDENT=("${DEMO_STUDENT[@]}")
 for e in ${EPSILONS:-0 0.03 0.1 0.3}; do
   step "Demo LRC 2x64 no-cosnce epsilon $e seed 42" demo-no-cosnce-eps$e-s42.log -- $CLI distill --teacher "$TEACHER" --preset no-cosnce --epsilon $e "${STUDENT[@]}" --seed 42 --no-analysis --name "Demo LRC 2x64 no-cosnce epsilon $e seed 42"
   evaluate "Demo LRC 2x64 no-cosnce epsilon $e seed 42" "$OUT"

@@ -65,3 +65,7 @@ teacher_of() {
   [ -n "$id" ] || { echo "no finished '$1 teacher 4x128': run TEACHER_ONLY=1 experiments/task.sh $1 first" >&2; exit 1; }
   echo "$id"
 }
+
+# The demo's students through the CLI (trainer/cli/demo.ts DEMO): 2x64 on the labels of 500 mails, 10 epochs.
+DEMO_STUDENT=(--task demo --max-train 500 --epochs 10 --batch-size 16 --lr 1e-3 --max-length 64 --eval-every 64
+  --layers 2 --hidden 64 --heads 4 --ffn 256)
