@@ -94,8 +94,8 @@ const meanSd = (vs) => {
   const sd = vs.length > 1 ? Math.sqrt(vs.reduce((a, b) => a + (b - mean) ** 2, 0) / (vs.length - 1)) : NaN;
   return { mean, sd };
 };
-const meanSdText = (vs, scale = 1, digits = 4) => {
-  const clean = vs.filter((x) => !Number.isNaN(x)).map((x) => x * scale);
+const meanSdText = (vs, digits = 4) => {
+  const clean = vs.filter((x) => !Number.isNaN(x));
   if (!clean.length) return 'n/a';
   const { mean, sd } = meanSd(clean);
   return Number.isNaN(sd) ? show(mean, digits) : `${show(mean, digits)} ± ${sd.toFixed(digits)}`;
@@ -162,12 +162,9 @@ function seedLines(task, value) {
   return { primary, lines, teacher: v(teacher) };
 }
 const points = (lines, f) => lines.map(f).filter((x) => !Number.isNaN(x));
-const gapText = (lines) => {
-  const gaps = points(lines, (x) => 100 * (x.lrc - x.mse));
-  if (!gaps.length) return 'n/a';
-  const d = meanSd(gaps);
-  return `${show(d.mean, 2)}${Number.isNaN(d.sd) ? '' : ` ± ${d.sd.toFixed(2)}`} pt`;
-};
+/** Mean ± sd of differences in points (the LRC - MSE gap, a preset's gap to the full method). */
+const pointsText = (diffs) => (points(diffs, (x) => x).length ? `${meanSdText(diffs, 2)} pt` : 'n/a');
+const gapText = (lines) => pointsText(lines.map((x) => 100 * (x.lrc - x.mse)));
 const exported = (r, p) => r.metrics[p];
 const atLastStep = (r) => r.last;
 
@@ -202,10 +199,10 @@ seedTable('The same at the last step (the last dev evaluation of each run)', atL
 
 // Ablations: each preset seed by seed next to the full method of the same seed, and the mean of the
 // paired differences (preset - full) in points.
+const PRESETS = ['no-cosnce', 'no-soft', 'no-hard', 'no-perturbation', 'single-stage'];
 for (const task of tasks) {
   const own = rows.filter((r) => r.task === task);
-  const ORDER_OF_PRESETS = ['no-cosnce', 'no-soft', 'no-hard', 'no-perturbation', 'single-stage'];
-  const presets = ORDER_OF_PRESETS.filter((p) => own.some((r) => r.preset === p));
+  const presets = PRESETS.filter((p) => own.some((r) => r.preset === p));
   if (!presets.length) continue;
   const full = own.filter(isMainLrc);
   const seeds = [...new Set(full.map((r) => seedOf(r.name)))].sort((a, b) => Number(a) - Number(b));
@@ -218,7 +215,7 @@ for (const task of tasks) {
     const runs = seeds.map(pick);
     const vs = runs.map((r) => (r ? num(r.metrics[primary]) : NaN));
     const diffs = seeds.map((s, i) => { const f = fullOf(s); return f ? 100 * (vs[i] - num(f.metrics[primary])) : NaN; });
-    const diffText = label === 'full LRC' ? '-' : `${meanSdText(diffs, 1, 2)} pt`;
+    const diffText = label === 'full LRC' ? '-' : pointsText(diffs);
     console.log(`| ${label} | ${vs.map((v, i) => (runs[i] ? show(v) : '-')).join(' | ')} | ${meanSdText(vs)} | ${diffText} |`);
   };
   line('full LRC', fullOf);
