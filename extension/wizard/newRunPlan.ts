@@ -3,6 +3,7 @@ import type { DataConfig, ModelShape } from '../../trainer/config/runConfig';
 import { PAPER_STUDENT } from '../../trainer/config/runConfig';
 import type { RunPlan } from '../runs/runPlan';
 import type { BackendSetting, StudentPresetName } from '../settings';
+import { deepMerge, type Json } from '../../trainer/util/deepMerge';
 
 export interface ShapePreset {
   id: string;
@@ -59,21 +60,6 @@ export interface TeacherAnswers {
   maxLength?: number;
   overrides?: Record<string, unknown>;
 }
-
-type Json = Record<string, unknown>;
-
-/** `base` with `extra` merged in, objects recursively (arrays and values replace). */
-export function deepMerge(base: Json, extra: Json | undefined): Json {
-  if (!extra) return base;
-  const out: Json = { ...base };
-  for (const [k, v] of Object.entries(extra)) {
-    const b = out[k];
-    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
-  }
-  return out;
-}
-
-const isPlainObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function teacherConfigOf(a: TeacherAnswers): Json {
   return deepMerge(
