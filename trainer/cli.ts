@@ -7,6 +7,7 @@ import { FLAGS, type Flags } from './cli/options';
 import { analyzeCommand, distillCommand, EXIT, resumeCommand, trainCommand, type CliContext } from './cli/runCommands';
 import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/inspectCommands';
 import { demoCommand } from './cli/demo';
+import { sweepCommand, sweepTaskCommand } from './cli/sweepCommands';
 
 const USAGE = `lrc-distill <command> [options]
 
@@ -29,6 +30,12 @@ Commands
   export <run> --out <dir>  write a run's model as a Hugging Face folder (--dtype f32|f16|bf16)
   control <run> <request>   steer a running run: pause, resume, stop, next-stage, evaluate, analyze,
                             set alpha=1 beta=1 gamma=3 temperature=1.1 epsilon=1
+  sweep <file.json>         every combination of a sweep file's axes (tasks, seeds, methods, any config field),
+                            teachers first: --executor local (a pool of --workers processes, default the cores)
+                            or --executor slurm (sbatch job arrays; --wait follows them); --dry-run lists the runs
+  sweep status|cancel|resume|report <sweep>   where its runs stand (--json); scancel or stop the pool; submit or
+                            run again what did not finish (from checkpoints); the tables (--format md|csv|json --out)
+  sweep list                the sweeps (--sweeps <dir>, default .lrc/sweeps beside the runs folder)
 
 Options
   --runs <dir>              the runs folder (default .lrc/runs)
@@ -79,6 +86,10 @@ async function main(argv: string[]): Promise<number> {
       return controlCommand(ctx);
     case 'analyze':
       return analyzeCommand(ctx);
+    case 'sweep':
+      return sweepCommand(ctx);
+    case 'sweep-task':
+      return sweepTaskCommand(ctx);
     default:
       console.error(`lrc-distill: unknown command '${command}'\n\n${USAGE}`);
       return EXIT.usage;

@@ -50,6 +50,13 @@ export const FLAGS = {
   json: { type: 'boolean' },
   plain: { type: 'boolean' },
   quick: { type: 'boolean' },
+  sweeps: { type: 'string' },
+  executor: { type: 'string' },
+  workers: { type: 'string' },
+  wait: { type: 'boolean' },
+  poll: { type: 'string' },
+  format: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -26,7 +26,8 @@ export interface CliContext {
 let interrupted = false;
 let current: TrainingSession | undefined;
 
-/** Ctrl-C: the running session checkpoints and stops; a second Ctrl-C ends the process at once. */
+/** Ctrl-C or SIGTERM (scancel, a preemption, a sweep's pool stopping): the running session checkpoints and
+ *  stops; a second signal ends the process at once. */
 function onInterrupt(): void {
   if (interrupted) process.exit(EXIT.interrupted);
   interrupted = true;
@@ -43,22 +44,24 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
   const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events });
   current = session;
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
     return await session.run();
   } finally {
     events.close();
     process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
     current = undefined;
   }
 }
 
-function exitCodeOf(record: RunRecord): number {
+export function exitCodeOf(record: RunRecord): number {
   if (record.status === 'finished') return EXIT.ok;
   if (record.status === 'stopped') return EXIT.interrupted;
   return EXIT.runFailed;
 }
 
-function summary(record: RunRecord, runDir: string): string {
+export function summary(record: RunRecord, runDir: string): string {
   const best = record.best ? `best ${record.best.metric} ${record.best.value.toFixed(4)} at step ${record.best.step}` : 'no evaluation';
   return `${record.kind} run ${record.id}: ${record.status}, ${best}; ${existsSync(join(runDir, 'export')) ? `model in ${join(runDir, 'export')}` : 'no exported model'}`;
 }

@@ -49,6 +49,8 @@ export const RunRecordSchema = z.object({
   teacher: z.object({ runId: z.string().optional(), path: z.string().optional() }).optional(),
   /** The LRC run and its MSE baseline point at each other. */
   pairedRunId: z.string().optional(),
+  /** The sweep the run belongs to (trainer/sweep/), and its levels on the sweep's axes. */
+  sweep: z.object({ id: z.string(), cell: z.record(z.string()), seed: z.number().int().optional() }).optional(),
   progress: RunProgressSchema,
   best: BestMetricSchema.optional(),
   error: ErrorInfoSchema.optional(),

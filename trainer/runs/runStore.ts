@@ -20,6 +20,9 @@ export interface NewRun {
   totalSteps?: number;
   teacher?: RunRecord['teacher'];
   pairedRunId?: string;
+  sweep?: RunRecord['sweep'];
+  /** The run's id when it was chosen beforehand (a sweep names its runs before it creates them). */
+  id?: string;
 }
 
 /** A run folder that could not be read, with the reason: listed, never hidden. */
@@ -43,7 +46,8 @@ export function shortRunId(id: string): string {
 /** Creates a run folder with its run.json, metrics.jsonl and subfolders, all at once. */
 export function createRun(runsDir: string, spec: NewRun, now = new Date()): RunRecord {
   mkdirSync(runsDir, { recursive: true });
-  const id = newRunId(spec.kind, now);
+  const id = spec.id ?? newRunId(spec.kind, now);
+  if (existsSync(join(runsDir, id))) throw new UserError(`${join(runsDir, id)} already exists`, id);
   const record: RunRecord = RunRecordSchema.parse({
     formatVersion: RUN_FORMAT_VERSION,
     id,
@@ -54,6 +58,7 @@ export function createRun(runsDir: string, spec: NewRun, now = new Date()): RunR
     createdAt: now.toISOString(),
     teacher: spec.teacher,
     pairedRunId: spec.pairedRunId,
+    sweep: spec.sweep,
     progress: { step: 0, totalSteps: spec.totalSteps ?? 0, epoch: 0, stage: 1 },
     config: spec.config,
   });

@@ -1,0 +1,108 @@
+// The local executor: a pool of N worker processes on this machine (default: one per core; the WASM
+// backend trains on one thread, so N runs use N cores). Each worker is `lrc-distill sweep-task` on one
+// run folder, the same command a Slurm array task runs. A run starts once its teacher has finished;
+// the runs of a teacher that failed are left waiting for `sweep resume`. SIGINT / SIGTERM (and `sweep
+// cancel`) stop every worker after a checkpoint, and nothing more is started.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { availableParallelism, hostname } from 'node:os';
+import { join } from 'node:path';
+import { readRun } from '../runs/runStore';
+import { ensureRunFolders, readSweep, sweepPaths, updateSweep } from './sweepStore';
+import { membersOf, type SweepMember } from './sweepRecord';
+
+export const defaultWorkers = () => availableParallelism();
+
+/** How to start this CLI again in a child process: node, its flags (tsx in development), the script. */
+export function cliInvocation(): string[] {
+  return [process.execPath, ...process.execArgv, process.argv[1]];
+}
+
+export interface PoolOutcome {
+  finished: string[];
+  failed: string[];
+  /** Runs not started: their teacher did not finish, or the pool was stopped first. */
+  notStarted: string[];
+  interrupted: boolean;
+}
+
+export interface PoolEvents {
+  started(m: SweepMember, log: string): void;
+  ended(m: SweepMember, status: string, detail: string): void;
+}
+
+const runStatus = (runsDir: string, id: string) => readRun(join(runsDir, id));
+
+export async function runLocalPool(sweepDir: string, workers: number, events: PoolEvents): Promise<PoolOutcome> {
+  const startedAt = new Date().toISOString();
+  let sweep = updateSweep(sweepDir, (s) => ({ ...s, pool: { pid: process.pid, hostname: hostname(), startedAt }, cancelledAt: undefined }));
+  ensureRunFolders(sweep);
+  const todo = membersOf(sweep).filter((m) => runStatus(sweep.runsDir, m.runId).status !== 'finished');
+  const outcome: PoolOutcome = { finished: [], failed: [], notStarted: [], interrupted: false };
+  const running = new Map<string, ChildProcess>();
+  let stopping = false;
+  const stopAll = () => {
+    if (stopping) return;
+    stopping = true;
+    outcome.interrupted = true;
+    for (const child of running.values()) child.kill('SIGTERM');
+  };
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
+  const cancelWatch = setInterval(() => {
+    if (readSweep(sweepDir).cancelledAt) stopAll();
+  }, 2000);
+  let wake: () => void = () => {};
+  try {
+    for (;;) {
+      const teacherDone = (m: SweepMember) => !m.teacherRunId || runStatus(sweep.runsDir, m.teacherRunId).status === 'finished';
+      const teacherLost = (m: SweepMember) => !!m.teacherRunId && (outcome.failed.includes(m.teacherRunId) || outcome.notStarted.includes(m.teacherRunId));
+      for (const m of todo.filter((x) => !running.has(x.runId) && teacherLost(x))) {
+        outcome.notStarted.push(m.runId);
+        todo.splice(todo.indexOf(m), 1);
+      }
+      while (!stopping && running.size < workers) {
+        const next = todo.find((m) => !running.has(m.runId) && teacherDone(m));
+        if (!next) break;
+        todo.splice(todo.indexOf(next), 1);
+        running.set(next.runId, launch(sweepDir, next, events, () => {
+          running.delete(next.runId);
+          const status = runStatus(sweep.runsDir, next.runId);
+          (status.status === 'finished' ? outcome.finished : outcome.failed).push(next.runId);
+          events.ended(next, status.status, status.error?.message ?? (status.best ? `${status.best.metric} ${status.best.value.toFixed(4)}` : ''));
+          wake();
+        }));
+      }
+      if (running.size === 0) break;
+      await new Promise<void>((r) => (wake = r));
+      sweep = readSweep(sweepDir);
+    }
+    outcome.notStarted.push(...todo.map((m) => m.runId));
+    return outcome;
+  } finally {
+    clearInterval(cancelWatch);
+    process.off('SIGINT', stopAll);
+    process.off('SIGTERM', stopAll);
+    updateSweep(sweepDir, (s) => ({ ...s, pool: undefined }));
+  }
+}
+
+/** One worker: its own process group (a terminal's Ctrl-C reaches the pool, which stops it once). */
+function launch(sweepDir: string, m: SweepMember, events: PoolEvents, onExit: () => void): ChildProcess {
+  const log = join(sweepPaths(sweepDir).logs, `${m.runId}.log`);
+  const fd = openSync(log, 'a');
+  const [cmd, ...args] = cliInvocation();
+  const child = spawn(cmd, [...args, 'sweep-task', sweepDir, m.runId, '--plain'], { stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
+  events.started(m, log);
+  let done = false;
+  const finish = () => {
+    if (!done) {
+      done = true;
+      onExit();
+    }
+  };
+  child.on('error', finish);
+  child.on('exit', finish);
+  return child;
+}
