@@ -270,6 +270,7 @@ export class TrainingSession {
       // ---- end ---------------------------------------------------------------------------------
       if (this.stopRequested) {
         await saveCheckpoint();
+        updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, epoch: step / perEpoch } })); // where the checkpoint is
         this.setStatus('stopped');
         return readRunRecord(this.runDir);
       }
