@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type-check, build, then run every test tier and print one closing line
-// "N passed, N failed, N skipped". Tiers: unit (plain Node), vscode (a mocha suite inside a real
+// "N passed, N failed, N skipped". Tiers: unit (plain Node), slurm (a real one-node Slurm cluster,
+// installed with apt-get when missing: test/slurm/run.mjs), vscode (a mocha suite inside a real
 // VS Code), e2e (Playwright drives the workbench). `node scripts/test-all.mjs unit` runs one tier.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const wanted = process.argv.slice(2);
-const tiers = wanted.length ? wanted : ['unit', 'vscode', 'e2e'];
+const tiers = wanted.length ? wanted : ['unit', 'slurm', 'vscode', 'e2e'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
 
@@ -74,6 +75,7 @@ if (tiers.includes('unit')) {
   const files = findTests(join(root, 'test', 'unit'), '.unit.test.ts');
   tier('unit', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]);
 }
+if (tiers.includes('slurm')) tier('slurm', process.execPath, ['test/slurm/run.mjs']);
 if (tiers.includes('vscode')) tier('vscode', process.execPath, ['test/vscode/run.mjs']);
 if (tiers.includes('e2e')) tier('e2e', process.execPath, ['test/e2e/run.mjs']);
 finish();
