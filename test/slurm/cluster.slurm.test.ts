@@ -71,7 +71,7 @@ describe('the one-node Slurm test cluster', { skip }, () => {
   let dir = '';
   let host = '';
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lrc-slurm-t-'));
+    dir = mkdtempSync(join(tmpdir(), 'lrc-slurmtest-'));
     const r = await sh('sinfo', ['--noheader', '--format=%n %T %c']);
     assert.equal(r.code, 0, r.stderr);
     const [name, state, cpus] = r.stdout.trim().split(/\s+/);

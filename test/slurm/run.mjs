@@ -5,7 +5,7 @@
 // The folder is removed when the tests pass and kept (its path printed) when they fail.
 // See docs/slurm-testing.md.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,23 @@ function findTests(dir) {
   return out.sort();
 }
 
-// Clusters of earlier runs that crashed before their finally: stop their daemons (files are kept).
+// Is the run.mjs that made this folder still running? (Another run at the same time keeps its cluster.)
+function ownerAlive(dir) {
+  let pid;
+  try { pid = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')).pid; } catch { return true; } // unknown: leave it
+  try { process.kill(pid, 0); } catch (e) { if (e.code === 'ESRCH') return false; }
+  let cmdline = '';
+  try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return false; }
+  return cmdline.includes('run.mjs');
+}
+
+// Clusters of earlier runs that died before their finally (SIGKILL, a crash): stop their daemons. Their
+// files are kept for a look; a cluster whose run.mjs still lives is left alone.
 async function stopLeftovers() {
   for (const name of readdirSync(tmpdir())) {
     if (!name.startsWith(PREFIX)) continue;
     const dir = join(tmpdir(), name);
+    if (ownerAlive(dir)) continue;
     const s = clusterStatus(dir);
     if (s.slurmctld || s.slurmd || s.munged) {
       console.error(`slurm: stopping a cluster left running in ${dir}`);
@@ -72,6 +84,7 @@ try {
   await ensureSlurmInstalled();
   await stopLeftovers();
   dir = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(dir, 'owner.json'), JSON.stringify({ pid: process.pid }) + '\n');
   cluster = await startCluster({ dir, log: (m) => console.error(m) });
   const env = { ...process.env, ...cluster.env, LRC_SLURM_TEST: '1' };
   code = await new Promise((resolve, reject) => {
