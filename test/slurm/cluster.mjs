@@ -286,13 +286,14 @@ export async function stopCluster(dir, { remove = false, cancelJobs = true } = {
 
 /**
  * Starts a one-node cluster in `dir` (created if missing) and waits until `sinfo` shows the node idle.
- * Options (see docs/slurm-testing.md for why these defaults): killWait (s between SIGTERM and SIGKILL,
+ * Options (see docs/slurm-testing.md for why these defaults): cpus (the node's CPUs, default nproc; fewer
+ * than the machine has is fine), killWait (s between SIGTERM and SIGKILL,
  * default 5; Slurm's is 30), minJobAge (s a finished job stays in squeue/scontrol, default 300),
  * returnToService (default 1: a node set down with scontrol stays down until state=resume; with 2 it
  * comes back at once), credExpire (s, default 10; Slurm's 120: a requeued job waits this + 1 s),
  * schedInterval (s, default 2; Slurm's 60), extraConf (lines added to slurm.conf), timeoutMs (60 s). Resolves { env, host, conf, dir, jobcomp, logs, startMs, stop(opts) }.
  */
-export async function startCluster({ dir, killWait = 5, minJobAge = 300, returnToService = 1, credExpire = 10, schedInterval = 2, extraConf = [], timeoutMs = 60_000, log = () => {} } = {}) {
+export async function startCluster({ dir, cpus: cpusOpt, killWait = 5, minJobAge = 300, returnToService = 1, credExpire = 10, schedInterval = 2, extraConf = [], timeoutMs = 60_000, log = () => {} } = {}) {
   if (!dir) throw new Error('startCluster: dir is required');
   const t0 = Date.now();
   const L = layout(dir);
@@ -325,7 +326,7 @@ export async function startCluster({ dir, killWait = 5, minJobAge = 300, returnT
   // slurm.conf: this host as controller and only node, on free ports.
   const host = shortHostname();
   const [ctldPort, slurmdPort] = await twoFreePorts();
-  const cpus = osCpus().length;
+  const cpus = cpusOpt ?? osCpus().length;
   const realMemory = Math.max(256, Math.floor((totalmem() / 2 ** 20) * 0.9));
   const settings = { killWait, minJobAge, returnToService, credExpire, schedInterval };
   writeFileSync(L.conf, slurmConf(L, { host, ctldPort, slurmdPort, cpus, realMemory, ...settings, extraConf }));

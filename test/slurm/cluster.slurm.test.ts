@@ -77,7 +77,7 @@ describe('the one-node Slurm test cluster', { skip }, () => {
     const [name, state, cpus] = r.stdout.trim().split(/\s+/);
     host = name;
     assert.equal(state, 'idle', `the node should be idle at the start: ${r.stdout}`);
-    assert.equal(Number(cpus), 2, 'these tests are written for the 2-core machine');
+    assert.equal(Number(cpus), 2, 'run.mjs gives the node 2 CPUs');
   });
   after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // See docs/slurm-testing.md.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSlurmInstalled, startCluster, stopCluster, clusterStatus } from './cluster.mjs';
@@ -85,7 +85,8 @@ try {
   await stopLeftovers();
   dir = mkdtempSync(join(tmpdir(), PREFIX));
   writeFileSync(join(dir, 'owner.json'), JSON.stringify({ pid: process.pid }) + '\n');
-  cluster = await startCluster({ dir, log: (m) => console.error(m) });
+  // The tests are written for a 2-CPU node (two array tasks at once): on a bigger machine the node gets 2.
+  cluster = await startCluster({ dir, cpus: Math.min(2, cpus().length), log: (m) => console.error(m) });
   const env = { ...process.env, ...cluster.env, LRC_SLURM_TEST: '1' };
   code = await new Promise((resolve, reject) => {
     child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { cwd: root, env, stdio: 'inherit' });
