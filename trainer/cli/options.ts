@@ -51,6 +51,8 @@ export const FLAGS = {
   plain: { type: 'boolean' },
   quick: { type: 'boolean' },
   sweeps: { type: 'string' },
+  results: { type: 'string' },
+  records: { type: 'string' },
   executor: { type: 'string' },
   workers: { type: 'string' },
   wait: { type: 'boolean' },

@@ -57,6 +57,9 @@ export const SweepRecordSchema = z.object({
   /** The local executor's process while it runs the pool. */
   pool: z.object({ pid: z.number().int(), hostname: z.string(), startedAt: z.string() }).optional(),
   cancelledAt: z.string().optional(),
+  /** A sweep made by `sweep adopt` from runs whose folders are gone: a run without a folder is read from
+   *  its record (`dir`/<run id>.json) and the `eval --json` of its exported model (`results`/<run id>.json). */
+  records: z.object({ dir: z.string(), results: z.string() }).optional(),
 });
 export type SweepRecord = z.infer<typeof SweepRecordSchema>;
 

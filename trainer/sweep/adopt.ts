@@ -1,0 +1,211 @@
+// Adopting runs that were made before (or outside) a sweep: the runs of a results folder (the `eval
+// --json` of each exported model, <run id>.json) and their records (the part of each run folder a report
+// needs, experiments/records/<run id>.json) become the runs of a sweep planned from a sweep file, so that
+// `sweep report` prints their tables although their run folders are gone. Each record is matched to the
+// planned run it was by what the run was (kind, preset, task, seed, maxTrainExamples, the stage split
+// and epsilon; never by name); a record that matches no planned run, or more than one, and two records
+// of one planned run are refused, naming the files. The sweep folder keeps the adopted runs' ids; the
+// planned runs without a record get new ids and wait to be run.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseRunConfig } from '../config/effective';
+import { RunConfigSchema } from '../config/runConfig';
+import { BestMetricSchema, RunKindSchema, type RunKind } from '../runs/runRecord';
+import { newRunId } from '../runs/runStore';
+import { describeZodError, UserError } from '../server';
+import { writeJsonAtomic } from '../util/atomicFile';
+import type { SweepPlan } from './plan';
+import { SWEEP_FORMAT_VERSION, SweepRecordSchema, type SweepRecord } from './sweepRecord';
+import { newSweepId, sweepPaths, type NewSweep } from './sweepStore';
+
+/** A run's record: what the tables need of its run folder (written when the folder was at hand). */
+export const RunSummaryRecordSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: RunKindSchema,
+    preset: z.string().optional(),
+    data: z.object({ task: z.string(), name: z.string().optional() }),
+    /** The config's stage split and epsilon; absent: the config's default. */
+    split: z.number().optional(),
+    epsilon: z.number().optional(),
+    maxTrainExamples: z.number().int().positive().optional(),
+    seed: z.number().int().optional(),
+    /** Absent or null for records rebuilt from training logs. */
+    startedAt: z.string().nullable().optional(),
+    endedAt: z.string().nullable().optional(),
+    totalSteps: z.number().int().nonnegative(),
+    /** The evaluation the exported model is from (run.json's best). */
+    best: BestMetricSchema.optional(),
+    /** Every dev evaluation, in order; `candidate: false` for one that could not be the best (stage 1). */
+    evals: z.array(z.object({ step: z.number().int(), metrics: z.record(z.number().nullable()), candidate: z.boolean().optional() }).passthrough()),
+    /** Parameters of the exported model, and of its word-embedding matrix alone. */
+    parameters: z.object({ total: z.number().int(), word: z.number().int() }).optional(),
+  })
+  .passthrough();
+export type RunSummaryRecord = z.infer<typeof RunSummaryRecordSchema>;
+
+/** `lrc-distill eval <run> --json`: the dev scores of a run's exported model. */
+export const EvalResultSchema = z
+  .object({
+    run: z.string(),
+    examples: z.number().int().nonnegative(),
+    seconds: z.number().nonnegative(),
+    metrics: z.record(z.number().nullable()),
+    primary: z.string(),
+    score: z.number().nullable().optional(),
+  })
+  .passthrough();
+export type EvalResult = z.infer<typeof EvalResultSchema>;
+
+function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`, file);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new UserError(`${file} is not ${what}: ${describeZodError(parsed.error)}`, file);
+  return parsed.data;
+}
+
+export const readRunSummaryRecord = (file: string) => readJson(file, RunSummaryRecordSchema, 'a run record');
+export const readEvalResult = (file: string) => readJson(file, EvalResultSchema, 'the output of eval --json');
+
+/** One run of a results folder: its `eval --json` and its record. */
+export interface AdoptableRun {
+  resultFile: string;
+  result: EvalResult;
+  recordFile: string;
+  record: RunSummaryRecord;
+}
+
+/** Every <run id>.json of a results folder with the record of that run; a result without a record is refused. */
+export function readAdoptableRuns(resultsDir: string, recordsDir: string): AdoptableRun[] {
+  if (!existsSync(resultsDir)) throw new UserError(`${resultsDir}: results folder not found`, resultsDir);
+  const files = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort();
+  if (!files.length) throw new UserError(`${resultsDir}: no results (<run id>.json files of eval --json) to adopt`, resultsDir);
+  return files.map((f) => {
+    const resultFile = join(resultsDir, f);
+    const id = f.slice(0, -'.json'.length);
+    const result = readEvalResult(resultFile);
+    if (result.run !== id) throw new UserError(`${resultFile}: the scores of run ${result.run}, not of ${id} as its name says`, resultFile);
+    const recordFile = join(recordsDir, f);
+    if (!existsSync(recordFile)) throw new UserError(`${resultFile}: no record of run ${id} (${recordFile})`, resultFile);
+    const record = readRunSummaryRecord(recordFile);
+    if (record.id !== id) throw new UserError(`${recordFile}: the record of run ${record.id}, not of ${id}`, recordFile);
+    return { resultFile, result, recordFile, record };
+  });
+}
+
+/** What a run was, as far as matching goes: the fields a sweep's axes set that a record keeps. */
+export interface RunFacts {
+  kind: string;
+  preset: string | null;
+  /** 'glue:SST-2', 'demo', 'file'. */
+  task: string;
+  seed: number;
+  maxTrainExamples: number | null;
+  split: number;
+  epsilon: number;
+}
+
+// The config's defaults, for a record that leaves a field out because its run's config did.
+const CONFIG_FIELDS = (RunConfigSchema as unknown as { _def: { schema: z.AnyZodObject } })._def.schema.shape;
+const DEFAULT_SEED = CONFIG_FIELDS.seed.parse(undefined) as number;
+const DEFAULT_STAGES = CONFIG_FIELDS.stages.parse(undefined) as { split: number; epsilon: number };
+
+const taskOf = (data: { task: string; name?: string }) => (data.task === 'glue' ? `glue:${data.name}` : data.task);
+
+export function factsOfConfig(config: Record<string, unknown>, source: string): RunFacts {
+  const c = parseRunConfig(config, source);
+  return { kind: c.kind, preset: c.preset ?? null, task: taskOf(c.data as { task: string; name?: string }), seed: c.seed, maxTrainExamples: c.maxTrainExamples ?? null, split: c.stages.split, epsilon: c.stages.epsilon };
+}
+
+export function factsOfRecord(r: RunSummaryRecord): RunFacts {
+  return { kind: r.kind, preset: r.preset ?? null, task: taskOf(r.data), seed: r.seed ?? DEFAULT_SEED, maxTrainExamples: r.maxTrainExamples ?? null, split: r.split ?? DEFAULT_STAGES.split, epsilon: r.epsilon ?? DEFAULT_STAGES.epsilon };
+}
+
+const sameFacts = (a: RunFacts, b: RunFacts) => (Object.keys(a) as (keyof RunFacts)[]).every((k) => a[k] === b[k]);
+
+export function factsText(f: RunFacts): string {
+  return `${f.kind}${f.preset ? ` ${f.preset}` : ''} on ${f.task}, seed ${f.seed}, ${f.maxTrainExamples === null ? 'all training examples' : `maxTrainExamples ${f.maxTrainExamples}`}, split ${f.split}, epsilon ${f.epsilon}`;
+}
+
+/** The planned run (or teacher) each adopted run is, by planned key. */
+export type Adoption = Map<string, AdoptableRun>;
+
+/** Matches every adoptable run to the one planned teacher or run it was; every problem at once, in one error. */
+export function adoptRuns(plan: SweepPlan, runs: AdoptableRun[], source: string): Adoption {
+  const members = [...plan.teachers.map((t) => ({ key: t.key, name: t.name, config: t.config })), ...plan.runs.map((r) => ({ key: r.key, name: r.name, config: r.config }))]
+    .map((m) => ({ ...m, facts: factsOfConfig(m.config, `${source}: ${m.name}`) }));
+  const adoption: Adoption = new Map();
+  const problems: string[] = [];
+  for (const run of runs) {
+    const facts = factsOfRecord(run.record);
+    const matches = members.filter((m) => sameFacts(m.facts, facts));
+    const what = `${run.resultFile}: run ${run.record.id} ('${run.record.name}': ${factsText(facts)})`;
+    if (matches.length === 0) problems.push(`${what} is no planned run of sweep ${plan.name}`);
+    else if (matches.length > 1) problems.push(`${what} matches ${matches.length} planned runs: ${matches.map((m) => m.name).join(', ')}`);
+    else if (adoption.has(matches[0].key)) problems.push(`${what} and ${adoption.get(matches[0].key)!.resultFile} are both the planned run ${matches[0].name}`);
+    else adoption.set(matches[0].key, run);
+  }
+  if (problems.length) throw new UserError(`cannot adopt into sweep ${plan.name}:\n  ${problems.join('\n  ')}`, 'adopt');
+  return adoption;
+}
+
+export interface AdoptedSweep extends NewSweep {
+  adoption: Adoption;
+  recordsDir: string;
+  resultsDir: string;
+}
+
+/** Writes the sweep folder of an adoption: the adopted runs keep their ids (and have no run folder:
+ *  the report reads their records), the others get new ids and no folder until the sweep is resumed. */
+export function writeAdoptedSweep(sweepsDir: string, spec: AdoptedSweep, now = new Date()): { dir: string; record: SweepRecord } {
+  const { plan, adoption } = spec;
+  const id = newSweepId(plan.name, now);
+  const idOf = (key: string, kind: RunKind) => adoption.get(key)?.record.id ?? newRunId(kind, now);
+  const teacherIds = new Map(plan.teachers.map((t) => [t.key, idOf(t.key, 'teacher')]));
+  const runIds = new Map(plan.runs.map((r) => [r.key, idOf(r.key, r.config.kind as RunKind)]));
+  const record: SweepRecord = SweepRecordSchema.parse({
+    formatVersion: SWEEP_FORMAT_VERSION,
+    id,
+    name: plan.name,
+    file: spec.file,
+    cwd: spec.cwd,
+    runsDir: spec.runsDir,
+    createdAt: now.toISOString(),
+    executor: spec.executor,
+    axes: plan.axes.map((a) => ({ name: a.name, type: a.type, levels: a.levels })),
+    seeds: plan.seeds,
+    comparisons: plan.comparisons,
+    resources: plan.resources,
+    slurm: spec.slurm,
+    workers: spec.workers,
+    teachers: plan.teachers.map((t) => ({ key: t.key, runId: teacherIds.get(t.key)!, name: t.name, cell: t.cell, config: t.config })),
+    runs: plan.runs.map((r) => {
+      const teacherRunId = r.teacherKey ? teacherIds.get(r.teacherKey) : undefined;
+      const pairedRunId = r.pairKey ? runIds.get(r.pairKey) : undefined;
+      const config = { ...r.config, ...(teacherRunId && r.config.teacher ? { teacher: { runId: teacherRunId } } : {}), ...(pairedRunId ? { pairedRunId } : {}) };
+      return { key: r.key, runId: runIds.get(r.key)!, name: r.name, cell: r.cell, seed: r.seed, config, teacherRunId, pairedRunId };
+    }),
+    submissions: [],
+    records: { dir: spec.recordsDir, results: spec.resultsDir },
+  });
+  mkdirSync(sweepsDir, { recursive: true });
+  const dir = join(sweepsDir, id);
+  const tmp = join(sweepsDir, `.${id}.creating`);
+  try {
+    mkdirSync(join(tmp, 'logs'), { recursive: true });
+    copyFileSync(spec.file, sweepPaths(tmp).file);
+    writeJsonAtomic(sweepPaths(tmp).record, record);
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir, record };
+}
