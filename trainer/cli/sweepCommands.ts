@@ -18,6 +18,7 @@ import { membersOf, type SweepRecord } from '../sweep/sweepRecord';
 import { jobIsLive, poolIsAlive, stateCounts, sweepStatus, type MemberStatus } from '../sweep/sweepStatus';
 import { createSweep, defaultSweepsDir, ensureRunFolders, findSweepDir, listSweeps, readSweep, updateSweep } from '../sweep/sweepStore';
 import { EXIT, exitCodeOf, runSession, summary, type CliContext } from './runCommands';
+import { adoptCommand } from './sweepAdopt';
 
 const sweepsDirOf = (ctx: CliContext) => resolve(ctx.flags.sweeps ?? defaultSweepsDir(ctx.runsDir));
 const clock = () => new Date().toISOString().slice(11, 19);
@@ -58,6 +59,8 @@ export async function sweepCommand(ctx: CliContext): Promise<number> {
       return reportCommand(ctx, rest[0]);
     case 'list':
       return listCommand(ctx);
+    case 'adopt':
+      return adoptCommand(ctx, rest[0]);
     case undefined:
       throw new UserError('sweep needs a sweep file: lrc-distill sweep <file.json> [--executor local|slurm]', 'sweep');
   }
