@@ -36,6 +36,8 @@ Commands
   sweep status|cancel|resume|report <sweep>   where its runs stand (--json); scancel or stop the pool; submit or
                             run again what did not finish (from checkpoints); the tables (--format md|csv|json --out)
   sweep list                the sweeps (--sweeps <dir>, default .lrc/sweeps beside the runs folder)
+  sweep adopt <file.json> --results <dir> [--records <dir>]   a sweep of runs that already ran, from their eval --json
+                            scores and records (default records/ beside the results), for sweep report
 
 Options
   --runs <dir>              the runs folder (default .lrc/runs)
