@@ -84,6 +84,10 @@ export const SweepFileSchema = z
         maxParallel: positiveInt.optional(),
         /** Further sbatch options, one per element (for example "--constraint=avx2"). */
         args: z.array(z.string().regex(/^--?[A-Za-z]/, 'an sbatch option starting with - or --')).default([]),
+        /** Shell lines each job runs first (for example "module load nodejs/20"). */
+        setup: z.array(z.string()).default([]),
+        /** The node command on the compute nodes; default: the absolute path of the node that submits. */
+        node: z.string().min(1).optional(),
       })
       .strict()
       .default({}),

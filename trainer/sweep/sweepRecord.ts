@@ -49,7 +49,7 @@ export const SweepRecordSchema = z.object({
   seeds: z.array(z.number().int()),
   comparisons: z.array(z.object({ name: z.string(), axis: z.string(), a: z.string(), b: z.string() })),
   resources: z.object({ teacher: ResourcesSchema, student: ResourcesSchema }),
-  slurm: z.object({ partition: z.string().optional(), account: z.string().optional(), qos: z.string().optional(), maxParallel: z.number().int().optional(), args: z.array(z.string()) }),
+  slurm: z.object({ partition: z.string().optional(), account: z.string().optional(), qos: z.string().optional(), maxParallel: z.number().int().optional(), args: z.array(z.string()), setup: z.array(z.string()).default([]), node: z.string().optional() }),
   workers: z.number().int().positive().optional(),
   teachers: z.array(SweepTeacherSchema),
   runs: z.array(SweepRunSchema),

@@ -19,7 +19,7 @@ const TINY = join(__dirname, '..', '..', '..', 'experiments', 'sweeps', 'tiny.sw
 function tinySweep(executor: SweepRecord['executor'] = 'slurm') {
   const dir = tempDir();
   const plan = planSweep(readSweepFile(TINY), TINY, 'tiny');
-  return { dir, ...createSweep(join(dir, 'sweeps'), { plan, file: TINY, cwd: dir, runsDir: join(dir, 'runs'), executor, slurm: { partition: 'gpu', account: 'nlp', args: ['--constraint=avx2'] } }) };
+  return createSweep(join(dir, 'sweeps'), { plan, file: TINY, cwd: dir, runsDir: join(dir, 'runs'), executor, slurm: { partition: 'gpu', account: 'nlp', args: ['--constraint=avx2'], setup: [] } });
 }
 
 test('sbatch options: resources of the stage, GPUs as --gres, the site\'s partition and account, requeue, the sweep\'s id in the job name', () => {
@@ -27,12 +27,15 @@ test('sbatch options: resources of the stage, GPUs as --gres, the site\'s partit
   const sweep: SweepRecord = { ...record, resources: { ...record.resources, teacher: { cpus: 4, memory: '16G', time: '1-00:00:00', gpus: 2 } }, slurm: { ...record.slurm, maxParallel: 3 } };
   const teachers = sbatchOptions(sweep, 'teachers', 2, '/logs');
   assert.deepEqual(teachers, [
-    `--job-name=lrc-${record.id}-teachers`, '--array=0-1%3', '--ntasks=1', '--cpus-per-task=4', '--mem=16G', '--time=1-00:00:00', '--gres=gpu:2',
+    `--job-name=lrc-${record.id}-teachers`, '--array=0-1%3', '--ntasks=1', '--cpus-per-task=4', '--mem=16G', '--time=1-00:00:00', '--signal=B:TERM@60', '--gres=gpu:2',
     '--partition=gpu', '--account=nlp', '--output=/logs/%A_%a.out', '--open-mode=append', '--requeue', `--chdir=${record.cwd}`, '--constraint=avx2',
   ]);
   const runs = sbatchOptions(sweep, 'runs', 18, '/logs');
   assert.ok(runs.includes('--cpus-per-task=1') && runs.includes('--mem=2G') && runs.includes('--time=00:20:00') && !runs.some((o) => o.startsWith('--gres')));
   const script = batchScript(sweep, '/sw/it\'s', 'runs', record.runs.slice(0, 2).map((r) => r.runId), '/logs');
+  assert.doesNotMatch(script, /module load/);
+  const site = batchScript({ ...sweep, slurm: { ...sweep.slurm, setup: ['module load nodejs/20'], node: 'node' } }, '/sw', 'runs', [record.runs[0].runId], '/logs');
+  assert.match(site, /\nmodule load nodejs\/20\nexec 'node' ('[^']+' )+sweep-task '\/sw' "\$RUN" --plain\n$/);
   assert.match(script, /^#!\/bin\/bash\n/);
   assert.match(script, new RegExp(`RUNS=\\('${record.runs[0].runId}' '${record.runs[1].runId}'\\)`));
   assert.match(script, /\nexec '.+' sweep-task '\/sw\/it'\\''s' "\$RUN" --plain\n$/, 'exec: Slurm\'s SIGTERM reaches the trainer; paths quoted');

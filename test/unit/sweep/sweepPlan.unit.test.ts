@@ -76,7 +76,7 @@ test('a sweep folder holds every run id; its run folders are created and tagged 
   const dir = tempDir();
   const runsDir = join(dir, 'runs');
   const plan = planSweep(readSweepFile(TINY), TINY, 'tiny');
-  const { dir: sweepDir, record } = createSweep(join(dir, 'sweeps'), { plan, file: TINY, cwd: dir, runsDir, executor: 'local', slurm: { args: [] } });
+  const { dir: sweepDir, record } = createSweep(join(dir, 'sweeps'), { plan, file: TINY, cwd: dir, runsDir, executor: 'local', slurm: { args: [], setup: [] } });
   assert.deepEqual(readSweep(sweepDir), JSON.parse(JSON.stringify(record)));
   assert.equal(readdirSync(runsDir).length, 20);
   const lrc = record.runs.find((r) => r.name === 'tiny A LRC seed 13')!;

@@ -29,7 +29,8 @@ export function sbatchOptions(sweep: SweepRecord, stage: Submission['stage'], ta
     '--ntasks=1',
     `--cpus-per-task=${r.cpus}`,
     `--mem=${r.memory}`,
-    ...(r.time ? [`--time=${r.time}`] : []),
+    // with a time limit, the trainer (the batch shell itself, exec'd) is told a minute before it, and checkpoints
+    ...(r.time ? [`--time=${r.time}`, '--signal=B:TERM@60'] : []),
     ...(r.gpus > 0 ? [`--gres=gpu:${r.gpus}`] : []),
     ...(s.partition ? [`--partition=${s.partition}`] : []),
     ...(s.account ? [`--account=${s.account}`] : []),
@@ -51,7 +52,8 @@ export function batchScript(sweep: SweepRecord, sweepDir: string, stage: Submiss
     `RUNS=(${runIds.map(quote).join(' ')})`,
     'RUN="${RUNS[$SLURM_ARRAY_TASK_ID]}"',
     'echo "lrc-distill: array task $SLURM_ARRAY_TASK_ID of job ${SLURM_ARRAY_JOB_ID} (restart ${SLURM_RESTART_COUNT:-0}) on $(hostname): run $RUN"',
-    `exec ${cliInvocation().map(quote).join(' ')} sweep-task ${quote(sweepDir)} "$RUN" --plain`,
+    ...sweep.slurm.setup,
+    `exec ${(sweep.slurm.node ? [sweep.slurm.node, ...cliInvocation().slice(1)] : cliInvocation()).map(quote).join(' ')} sweep-task ${quote(sweepDir)} "$RUN" --plain`,
     '',
   ].join('\n');
 }
