@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SST-2 with a pre-trained teacher: the 4x128 teacher is first pre-trained by masked-language modelling
 # on all 67,349 SST-2 training sentences (labels unused; the dev sentences are not seen), then
-# fine-tuned on the same 20,000-sentence labelled subset as `experiments/task.sh SST-2` with the same settings.
-# Its scores go to experiments/results-pretrained/ (kept apart from the tables of summarize.mjs).
+# fine-tuned on the same 20,000-sentence labelled subset as the teacher of experiments/sweeps/glue-main.sweep.json,
+# with the same settings. Its scores go to experiments/results-pretrained/.
 # Ran once (session 2): the pre-trained teacher scored below the teacher from scratch, so the
-# distillation step at the end (DISTILL=1) was not run; see docs/results.md.
+# distillation step at the end (DISTILL=1) was not run; see docs/results.md, section 8.
+# Why a script and not a sweep file: the teacher starts from the pre-training run's export (--init <run>),
+# a run that exists only once the first step has finished. A sweep's run configs are fixed, and their
+# paths resolved, when the sweep is planned; a config can name a teacher run of the sweep (the sweep does
+# that itself) but not a folder of another of its runs, so a pretrain -> fine-tune chain is two steps.
 source "$(dirname "$0")/lib.sh"
 TASK=(--task glue:SST-2 --glue-dir "$GLUE")
 SEED=${SEED:-42}
