@@ -127,3 +127,40 @@ test('an empty sweep gives empty tables', () => {
   const report = aggregateSweep({ sweep: { id: 's', name: 'empty' }, axes: [{ name: 'task', levels: ['SST-2'] }], runs: [], teachers: [], comparisons: [] });
   assert.deepEqual([report.cells, report.teachers, report.comparisons, report.notes, report.summary.runs], [[], [], [], [], 0]);
 });
+
+test('at the last evaluation: differences seed by seed and their summary, the teacher\'s last value and its lead', () => {
+  const report = aggregateSweep(sweepInput());
+  const [sst2, cola] = report.comparisons[0].groups;
+  // last: LRC 0.79, 0.81, 0.83 against MSE 0.81, 0.81, 0.82: -2, 0, +1 points; mean -1/3, sd sqrt(((5/3)^2 + (1/3)^2 + (4/3)^2) / 2) = sqrt(7/3)
+  sst2.seeds.forEach((s, i) => close(s.lastDifference, [-2, 0, 1][i], `SST-2 seed ${s.seed}`));
+  close(sst2.lastDifference.mean, -1 / 3, 'SST-2 mean at the last evaluation');
+  close(sst2.lastDifference.sd, Math.sqrt(7 / 3), 'SST-2 sd at the last evaluation');
+  // CoLA: seed 13 is dropped, so it has no difference at the last evaluation either, and does not count
+  cola.seeds.forEach((s, i) => close(s.lastDifference, [2, NaN, 3][i], `CoLA seed ${s.seed}`));
+  assert.deepEqual([cola.lastDifference.n, cola.lastDifference.leftOut], [2, 0]);
+  close(cola.lastDifference.mean, 2.5, 'CoLA mean at the last evaluation');
+  const lrc = report.cells[0];
+  close(lrc.teacherLast, 0.84, 'the teacher at its last evaluation');
+  close(lrc.teacherLead, 3, 'teacher - mean: 100 x (0.85 - 0.82)');
+  close(report.cells[3].teacherLead, -7, 'CoLA LRC: 100 x (0.04 - 0.11)');
+  assert.deepEqual(report.teachers.map((t) => t.last), [0.84, 0.03]);
+});
+
+test('runs table: a table per set of metric names, teachers first, then cell by cell and seed by seed; shares and speed-ups against the teacher', () => {
+  const { runs } = aggregateSweep(sweepInput());
+  assert.deepEqual(runs.map((t) => t.metrics), [['accuracy'], ['mcc']]);
+  assert.deepEqual(runs[0].rows.map((r) => r.runId), ['t-sst2', 'SST-2-LRC-7', 'SST-2-LRC-13', 'SST-2-LRC-42', 'SST-2-MSE-7-old', 'SST-2-MSE-7', 'SST-2-MSE-13', 'SST-2-MSE-42',
+    'SST-2-alone-7', 'SST-2-alone-13', 'SST-2-alone-42', 'MRPC-LRC-7'], 'a run without metrics yet joins its cell\'s table; the run in no cell comes last');
+  assert.deepEqual(runs[1].rows.map((r) => r.runId), ['t-cola', 'CoLA-LRC-7', 'CoLA-LRC-13', 'CoLA-LRC-42', 'CoLA-MSE-7', 'CoLA-MSE-42']);
+  const [teacher, , , lrc42] = runs[0].rows;
+  assert.deepEqual([teacher.role, teacher.seed, teacher.keptOfTeacher, teacher.speedUp, teacher.last], ['teacher', null, 100, 1, 0.84]);
+  assert.deepEqual([lrc42.role, lrc42.seed, lrc42.teacherRunId, lrc42.speedUp, lrc42.last], ['run', 42, 't-sst2', 8, 0.83]);
+  close(lrc42.keptOfTeacher, 8400 / 85, 'kept of teacher');
+  const running = runs[0].rows[10];
+  assert.deepEqual([running.status, running.metrics], ['running', {}], 'no metrics before it finishes');
+  assert.ok(Number.isNaN(running.last) && Number.isNaN(running.keptOfTeacher) && Number.isNaN(running.speedUp));
+  const nullMcc = runs[1].rows[2];
+  assert.ok(Number.isNaN(nullMcc.metrics.mcc), 'a null metric is NaN');
+  assert.ok(Number.isNaN(runs[1].rows[0].keptOfTeacher), 'a teacher at 0.04 is too close to 0 for a share, even of itself');
+  assert.equal(runs[0].rows[11].teacherRunId, 't-sst2', 'a run in no cell: the teacher it names');
+});

@@ -2,7 +2,8 @@
 // 42, with round values whose means, sds and differences are easy to work out by hand. Missing on
 // purpose: CoLA's student alone (no cell), CoLA MSE seed 13 (no run); SST-2 alone seed 13 failed, 42
 // still running; CoLA LRC seed 13 finished with a null MCC; a crashed earlier run of SST-2 MSE seed 7;
-// one run on a task that is not a level of the sweep.
+// one run on a task that is not a level of the sweep. The SST-2 teacher and LRC seed 42 carry what the
+// runs table shows beside the scores (parameters, eval speed, steps, train time); the others carry none.
 import type { SweepReportInput, SweepRunResult } from '../../../trainer/sweep/report/types';
 
 type Status = SweepRunResult['status'];
@@ -32,7 +33,7 @@ export function sweepInput(): SweepReportInput {
       run('CoLA', 'LRC', 7, 'finished', 0.10, 0.10),
       run('CoLA', 'LRC', 13, 'finished', null, null),
       run('CoLA', 'LRC', 42, 'finished', 0.12, 0.12),
-      run('SST-2', 'LRC', 42, 'finished', 0.84, 0.83),
+      { ...run('SST-2', 'LRC', 42, 'finished', 0.84, 0.83), details: { source: 'record', totalSteps: 1000, bestStep: 400, bestInStage1: true, trainSeconds: 90, parameters: { total: 760_000, word: 730_000 }, evalExamplesPerSecond: 800 } },
       run('SST-2', 'LRC', 7, 'finished', 0.80, 0.79),
       run('SST-2', 'LRC', 13, 'finished', 0.82, 0.81),
       run('SST-2', 'MSE', 7, 'crashed', undefined, undefined, 'SST-2-MSE-7-old'),
@@ -45,8 +46,9 @@ export function sweepInput(): SweepReportInput {
       run('MRPC', 'LRC', 7, 'finished', 0.7, 0.7),
     ],
     teachers: [
-      { runId: 't-sst2', cell: { task: 'SST-2' }, status: 'finished', primary: 'accuracy', metrics: { accuracy: 0.85 } },
-      { runId: 't-cola', cell: { task: 'CoLA' }, status: 'finished', primary: 'mcc', metrics: { mcc: 0.04 } },
+      { runId: 't-sst2', cell: { task: 'SST-2' }, status: 'finished', primary: 'accuracy', metrics: { accuracy: 0.85 }, last: { accuracy: 0.84 },
+        details: { source: 'run folder', totalSteps: 1000, bestStep: 600, trainSeconds: 600, parameters: { total: 4_780_000, word: 3_910_000 }, evalExamplesPerSecond: 100 } },
+      { runId: 't-cola', cell: { task: 'CoLA' }, status: 'finished', primary: 'mcc', metrics: { mcc: 0.04 }, last: { mcc: 0.03 } },
     ],
     comparisons: [
       { name: 'LRC vs MSE', axis: 'method', a: 'LRC', b: 'MSE' },

@@ -44,7 +44,7 @@ test('every CSV is rectangular and reads back to the same labels', () => {
   assert.deepEqual(cells.map((r) => r.fields.slice(0, 3)), [['task', 'method', 'metric'], ['SST-2, "small"', 'LRC | eps 0.1', 'accuracy'], ['SST-2, "small"', 'MSE', 'accuracy']]);
   assert.match(awkward.cells, /^task,method,metric,runs,finished,n,mean,sd,left_out,/);
   const pairs = parseCsv(awkward.pairs, 'pairs.csv').map((r) => r.fields);
-  assert.deepEqual(pairs[1], ['pipes', 'SST-2, "small"', '', 'accuracy', '1', '0.5', '0.25', '25', '']);
+  assert.deepEqual(pairs[1], ['pipes', 'SST-2, "small"', '', 'accuracy', '1', '0.5', '0.25', '25', '', ''], 'no last evaluation: no difference there');
 });
 
 test('the CSVs of the fixture: numbers at full precision, NaN empty, dropped seeds listed', () => {
@@ -57,6 +57,15 @@ test('the CSVs of the fixture: numbers at full precision, NaN empty, dropped see
   const comparisons = rows(tables.comparisons);
   assert.equal(comparisons[0].at(-1), 'dropped_seeds');
   assert.deepEqual(comparisons[3].at(-1), '13 42');
+  assert.deepEqual(comparisons[0].slice(comparisons[0].indexOf('difference_sd_pt') + 1).slice(0, 3), ['last_difference_n', 'last_difference_mean_pt', 'last_difference_sd_pt']);
+  const last = comparisons[1].slice(comparisons[0].indexOf('last_difference_n'));
+  assert.equal(last[0], '3');
+  assert.ok(Math.abs(Number(last[1]) + 1 / 3) < 1e-12, 'full precision: -1/3 point');
+  const runs = rows(tables.runs);
+  const col = (name: string) => runs[0].indexOf(name);
+  const lrc42 = runs.find((r) => r[1] === 'SST-2-LRC-42')!;
+  assert.deepEqual(['accuracy', 'mcc', 'parameters', 'best_in_stage_1', 'source'].map((c) => lrc42[col(c)]), ['0.84', '', '760000', 'true', 'record'], 'the metrics of every run as columns, empty where a run has none');
+  assert.deepEqual([runs[1][0], runs[1][1], runs[1][col('seed')], runs[1][col('speed_up')]], ['teacher', 't-sst2', '', '1']);
 });
 
 /** The cells of a markdown table line, split on pipes that are not escaped. */
@@ -75,32 +84,52 @@ test('markdown: every table line has its header\'s columns; the values of the fi
   const expected = [
     '## Sweep main (sw-1)',
     '| runs | 0 | 1 | 0 | 13 | 0 | 1 | 1 | 16 |',
-    '| task | method | metric | finished | seeds | per seed | mean ± sd | at the last evaluation | teacher | kept of teacher |',
-    '| SST-2 | LRC | accuracy | 3 of 3 | 7, 13, 42 | 7: 0.8000, 13: 0.8200, 42: 0.8400 | 0.8200 ± 0.0200 | 0.8100 ± 0.0200 | 0.8500 | 96.5% |',
-    '| SST-2 | MSE | accuracy | 3 of 4 | 7, 13, 42 | 7: 0.8100, 13: 0.8100, 42: 0.8300 | 0.8167 ± 0.0115 | 0.8133 ± 0.0058 | 0.8500 | 96.1% |',
-    '| SST-2 | alone | accuracy | 1 of 3 | 7 | 7: 0.7800, 13: -, 42: - | 0.7800 | 0.7700 | 0.8500 | 91.8% |',
-    '| CoLA | LRC | mcc | 3 of 3 | 7, 42 | 7: 0.1000, 13: -, 42: 0.1200 | 0.1100 ± 0.0141 | 0.1100 ± 0.0141 | 0.0400 | - |',
+    // cells, with the teacher's lead in points: 100 x (0.85 - 0.82) = 3, 100 x (0.04 - 0.11) = -7
+    '| task | method | metric | finished | seeds | per seed | mean ± sd | at the last evaluation | teacher | kept of teacher | teacher - mean |',
+    '| SST-2 | LRC | accuracy | 3 of 3 | 7, 13, 42 | 7: 0.8000, 13: 0.8200, 42: 0.8400 | 0.8200 ± 0.0200 | 0.8100 ± 0.0200 | 0.8500 | 96.5% | 3.00 pt |',
+    '| SST-2 | MSE | accuracy | 3 of 4 | 7, 13, 42 | 7: 0.8100, 13: 0.8100, 42: 0.8300 | 0.8167 ± 0.0115 | 0.8133 ± 0.0058 | 0.8500 | 96.1% | 3.33 pt |',
+    '| SST-2 | alone | accuracy | 1 of 3 | 7 | 7: 0.7800, 13: -, 42: - | 0.7800 | 0.7700 | 0.8500 | 91.8% | 7.00 pt |',
+    '| CoLA | LRC | mcc | 3 of 3 | 7, 42 | 7: 0.1000, 13: -, 42: 0.1200 | 0.1100 ± 0.0141 | 0.1100 ± 0.0141 | 0.0400 | - | -7.00 pt |',
     '- task CoLA, method MSE: no run of seed 13',
-    '| t-cola | CoLA | finished | mcc | 0.0400 |',
-    '| task | metric | seed | LRC | MSE | LRC - MSE | LRC ahead on | sign test p |',
-    '| SST-2 | accuracy | 7 | 0.8000 | 0.8100 | -1.00 pt |  |  |',
-    '| SST-2 | accuracy | mean ± sd (3) | 0.8200 ± 0.0200 | 0.8167 ± 0.0115 | **0.33 ± 1.15 pt** | 2 of 3 | 1.00 |',
-    '| CoLA | mcc | 13 | - | - | - |  |  |',
-    '| CoLA | mcc | mean ± sd (2) | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | **2.50 ± 0.71 pt** | 2 of 2 | 0.500 |',
+    '| t-cola | CoLA | finished | mcc | 0.0400 | 0.0300 |',
+    // a comparison seed by seed, with the difference at the last evaluation: SST-2 -2, 0, +1 points
+    '| task | metric | seed | LRC | MSE | LRC - MSE | LRC - MSE at the last evaluation | LRC ahead on | sign test p |',
+    '| SST-2 | accuracy | 7 | 0.8000 | 0.8100 | -1.00 pt | -2.00 pt |  |  |',
+    '| SST-2 | accuracy | mean ± sd (3) | 0.8200 ± 0.0200 | 0.8167 ± 0.0115 | **0.33 ± 1.15 pt** | -0.33 ± 1.53 pt | 2 of 3 | 1.00 |',
+    '| CoLA | mcc | 13 | - | - | - | - |  |  |',
+    '| CoLA | mcc | mean ± sd (2) | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | **2.50 ± 0.71 pt** | 2.50 ± 0.71 pt | 2 of 2 | 0.500 |',
     '- task CoLA: seed 13 dropped: LRC: mcc has no value; no MSE run',
-    '| SST-2 | accuracy | mean ± sd (1) | 0.8000 | 0.7800 | **2.00 pt** | 1 of 1 | 1.00 |',
-    '| CoLA | mcc | mean ± sd (0) | - | - | - | 0 of 0 | - |',
+    '| SST-2 | accuracy | mean ± sd (1) | 0.8000 | 0.7800 | **2.00 pt** | 2.00 pt | 1 of 1 | 1.00 |',
+    '| CoLA | mcc | mean ± sd (0) | - | - | - | - | 0 of 0 | - |',
+    // the comparisons on one axis, one row per group: the counted seeds, the teacher, both sides, the differences
+    '| comparison | task | metric | seeds | teacher | a | b | a - b | a ahead on | a - b at the last evaluation | sign test p |',
+    '| LRC vs MSE | SST-2 | accuracy | 7, 13, 42 | 0.8500 | 0.8200 ± 0.0200 | 0.8167 ± 0.0115 | 0.33 ± 1.15 pt | 2 of 3 | -0.33 ± 1.53 pt | 1.00 |',
+    '| LRC vs alone | SST-2 | accuracy | 7 | 0.8500 | 0.8000 | 0.7800 | 2.00 pt | 1 of 1 | 2.00 pt | 1.00 |',
+    '| LRC vs alone | CoLA | mcc | - | 0.0400 | - | - | - | 0 of 0 | - | - |',
+    // the levels side by side: a seed without a finished value is "-", a level without a cell too
+    '| task | metric | seed | LRC | MSE | alone | teacher |',
+    '| SST-2 | accuracy | 13 | 0.8200 | 0.8100 | - | 0.8500 |',
+    '| SST-2 | accuracy | mean ± sd | 0.8200 ± 0.0200 | 0.8167 ± 0.0115 | 0.7800 | 0.8500 |',
+    '| CoLA | mcc | mean ± sd | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | - | 0.0400 |',
+    '| SST-2 | accuracy | 7 | 0.7900 | 0.8100 | 0.7700 | 0.8400 |',
+    '| CoLA | mcc | mean ± sd | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | - | 0.0300 |',
+    // every run: kept 100 x 0.84 / 0.85, speed-up 800 / 100, 90 s, the best step in stage 1
+    '| SST-2 | teacher | - | t-sst2 | teacher | finished | accuracy | 0.8500 | 100.0% | 4.78M (3.91M / 0.87M) | 100 | 1.0x | 600 / 1000 | 0.8400 | 10.0 min |',
+    '| SST-2 | LRC | 42 | SST-2-LRC-42 | lrc | finished | accuracy | 0.8400 | 98.8% | 0.76M (0.73M / 0.03M) | 800 | 8.0x | 400 (stage 1) / 1000 | 0.8300 | 1.5 min |',
+    '| SST-2 | alone | 42 | SST-2-alone-42 | student | running | accuracy | - | - | - | - | - | - | - | - |',
+    '| CoLA | LRC | 13 | CoLA-LRC-13 | lrc | finished | mcc | - | - | - | - | - | - | - | - |',
     '- run MRPC-LRC-7 is in no cell: "MRPC" is not a level of axis task (SST-2, CoLA)',
   ];
   const lines = md.split('\n');
   for (const l of expected) assert.ok(lines.includes(l), `missing line: ${l}`);
   assert.deepEqual(lines.filter((l) => l.startsWith('### ')).map((l) => l.split(' (')[0]),
-    ['### Runs by status', '### Cells', '### Teachers', '### LRC vs MSE: LRC - MSE on method, paired by seed', '### LRC vs alone: LRC - alone on method, paired by seed', '### Notes']);
+    ['### Runs by status', '### Comparisons on method', '### Cells', '### Teachers', '### method side by side, seed by seed', '### method side by side, seed by seed',
+      '### LRC vs MSE: LRC - MSE on method, paired by seed', '### LRC vs alone: LRC - alone on method, paired by seed', '### Runs: accuracy', '### Runs: mcc', '### Notes']);
 });
 
 test('markdown escapes pipes in labels and says when a comparison has no runs', () => {
   const md = reportMarkdown(aggregateSweep(awkwardInput()));
-  assert.ok(md.includes('| SST-2, "small" | accuracy | 1 | 0.5000 | 0.2500 | 25.00 pt |  |  |'), md);
+  assert.ok(md.includes('| SST-2, "small" | accuracy | 1 | 0.5000 | 0.2500 | 25.00 pt | - |  |  |'), md);
   assert.ok(md.includes('| task | metric | seed | LRC \\| eps 0.1 | MSE | LRC \\| eps 0.1 - MSE |'), md);
   const none = aggregateSweep({ ...awkwardInput(), runs: [] });
   assert.match(reportMarkdown(none), /\nNo runs of LRC \| eps 0.1 or MSE\.\n/);

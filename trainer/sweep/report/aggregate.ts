@@ -3,7 +3,7 @@
 // of runs by status. Only finished runs with a finite primary metric count in means and comparisons.
 import { RunStatusSchema } from '../../runs/runRecord';
 import { isValue, signTest, summarize } from './statistics';
-import type { CellRow, ComparisonGroup, ComparisonTable, PairedSeed, SeedResult, StatusCounts, SweepComparison, SweepReport, SweepReportInput, SweepRunResult, SweepTeacherResult, TeacherRow } from './types';
+import type { CellRow, ComparisonGroup, ComparisonTable, PairedSeed, RunRow, RunsTable, SeedResult, StatusCounts, SweepComparison, SweepReport, SweepReportInput, SweepRunResult, SweepTeacherResult, TeacherRow } from './types';
 
 type Axes = SweepReportInput['axes'];
 
@@ -76,6 +76,7 @@ function cellRow(cell: Record<string, string>, runs: SweepRunResult[], input: Sw
   const value = summarize(done.map((s) => s.value));
   const teacher = teacherOf(runs, input.teachers, notes);
   const teacherValue = teacher ? valueOf(teacher.status, teacher.metrics, primary ?? teacher.primary ?? null) : NaN;
+  const teacherLast = teacher ? valueOf(teacher.status, teacher.last, primary ?? teacher.primary ?? null) : NaN;
   return {
     cell, primary,
     runs: runs.length,
@@ -87,6 +88,8 @@ function cellRow(cell: Record<string, string>, runs: SweepRunResult[], input: Sw
     teacherRunId: teacher?.runId ?? null,
     teacherValue,
     keptOfTeacher: teacherValue > MIN_TEACHER_FOR_SHARE && isValue(value.mean) ? (100 * value.mean) / teacherValue : NaN,
+    teacherLast,
+    teacherLead: isValue(teacherValue) && isValue(value.mean) ? 100 * (teacherValue - value.mean) : NaN,
     notes,
   };
 }
@@ -106,11 +109,15 @@ function pairedGroup(c: SweepComparison, cell: Record<string, string>, a: CellRo
     const y = b?.seeds.find((s) => s.seed === seed);
     const reasons = [whyDropped(c.a, x, primary), whyDropped(c.b, y, primary)].filter((r) => r !== null);
     const [av, bv] = [x?.value ?? NaN, y?.value ?? NaN];
-    return { seed, a: av, b: bv, difference: reasons.length ? NaN : 100 * (av - bv), dropped: reasons.length ? reasons.join('; ') : null };
+    const lastDifference = reasons.length ? NaN : 100 * ((x?.last ?? NaN) - (y?.last ?? NaN));
+    return { seed, a: av, b: bv, difference: reasons.length ? NaN : 100 * (av - bv), lastDifference, dropped: reasons.length ? reasons.join('; ') : null };
   });
   const counted = seeds.filter((s) => s.dropped === null);
   const differences = counted.map((s) => s.difference);
-  return { cell, primary, seeds, a: summarize(counted.map((s) => s.a)), b: summarize(counted.map((s) => s.b)), difference: summarize(differences), signTest: signTest(differences) };
+  return {
+    cell, primary, seeds, a: summarize(counted.map((s) => s.a)), b: summarize(counted.map((s) => s.b)),
+    difference: summarize(differences), lastDifference: summarize(counted.map((s) => s.lastDifference)), signTest: signTest(differences),
+  };
 }
 
 /** A comparison within every combination of the other axes that has a run of level a or b. */
@@ -144,7 +151,12 @@ export function aggregateSweep(input: SweepReportInput): SweepReport {
   }
   const cellOf = (at: number[]) => Object.fromEntries(input.axes.map((x, i) => [x.name, x.levels[at[i]]]));
   const cells = [...placed.values()].sort((x, y) => byIndices(x.at, y.at)).map((p) => cellRow(cellOf(p.at), p.runs, input));
-  const teachers = input.teachers.map((t): TeacherRow => ({ runId: t.runId, cell: t.cell, status: t.status, primary: t.primary ?? null, value: valueOf(t.status, t.metrics, t.primary ?? null) }));
+  const teachers = input.teachers.map((t): TeacherRow => ({
+    runId: t.runId, cell: t.cell, status: t.status, primary: t.primary ?? null,
+    value: valueOf(t.status, t.metrics, t.primary ?? null), last: valueOf(t.status, t.last, t.primary ?? null),
+  }));
+  const cellRuns = [...placed.values()].sort((x, y) => byIndices(x.at, y.at)).map((p, i) => ({ row: cells[i], runs: p.runs }));
+  const placedIds = new Set(cellRuns.flatMap((c) => c.runs.map((r) => r.runId)));
   return {
     sweep: input.sweep,
     axes: input.axes,
@@ -152,6 +164,65 @@ export function aggregateSweep(input: SweepReportInput): SweepReport {
     cells,
     teachers,
     comparisons: input.comparisons.map((c) => comparisonTable(c, cells, input)),
+    runs: runsTables(input, cellRuns, input.runs.filter((r) => !placedIds.has(r.runId))),
     notes,
   };
+}
+
+/** Every metric of a finished run's exported model, null as NaN; none unless it finished. */
+function metricsOf(status: SweepRunResult['status'], metrics: Record<string, number | null> | undefined): Record<string, number> {
+  if (status !== 'finished' || !metrics) return {};
+  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, isValue(v) ? v : NaN]));
+}
+
+const ratio = (x: number | undefined, y: number | undefined) => (x !== undefined && y !== undefined && y > 0 ? x / y : NaN);
+
+function teacherRunRow(t: SweepTeacherResult): RunRow {
+  const value = valueOf(t.status, t.metrics, t.primary ?? null);
+  const eps = t.details?.evalExamplesPerSecond;
+  return {
+    runId: t.runId, role: 'teacher', cell: t.cell, seed: null, kind: 'teacher', preset: null, status: t.status, primary: t.primary ?? null,
+    metrics: metricsOf(t.status, t.metrics), last: valueOf(t.status, t.last, t.primary ?? null),
+    keptOfTeacher: value > MIN_TEACHER_FOR_SHARE ? 100 : NaN, speedUp: ratio(eps, eps), teacherRunId: null, details: t.details ?? null,
+  };
+}
+
+function runRow(r: SweepRunResult, teacher: SweepTeacherResult | undefined): RunRow {
+  const primary = r.primary ?? null;
+  const value = valueOf(r.status, r.metrics, primary);
+  // A teacher-kind run that learns from no teacher is its own reference, as a sweep's teachers are.
+  const self = !teacher && r.kind === 'teacher';
+  const reference = self ? value : teacher ? valueOf(teacher.status, teacher.metrics, primary ?? teacher.primary ?? null) : NaN;
+  const eps = r.details?.evalExamplesPerSecond;
+  return {
+    runId: r.runId, role: 'run', cell: r.cell, seed: r.seed, kind: r.kind, preset: r.preset ?? null, status: r.status, primary,
+    metrics: metricsOf(r.status, r.metrics), last: valueOf(r.status, r.last, primary),
+    keptOfTeacher: reference > MIN_TEACHER_FOR_SHARE && isValue(value) ? (100 * value) / reference : NaN,
+    speedUp: ratio(eps, self ? eps : teacher?.details?.evalExamplesPerSecond),
+    teacherRunId: teacher?.runId ?? null, details: r.details ?? null,
+  };
+}
+
+/** The runs table: teachers, then each cell's runs by seed, then the runs in no cell; a row joins the table
+ *  of its exported model's metric names (a run that has none yet: those of its cell, else of its teacher). */
+function runsTables(input: SweepReportInput, cellRuns: { row: CellRow; runs: SweepRunResult[] }[], unplaced: SweepRunResult[]): RunsTable[] {
+  const teacherById = new Map(input.teachers.map((t) => [t.runId, t]));
+  const rows: { row: RunRow; fallback: string[][] }[] = input.teachers.map((t) => ({ row: teacherRunRow(t), fallback: [] }));
+  for (const { row: cell, runs } of cellRuns) {
+    const teacher = cell.teacherRunId === null ? undefined : teacherById.get(cell.teacherRunId);
+    const cellRows = [...runs].sort((x, y) => x.seed - y.seed).map((r) => runRow(r, teacher));
+    const names = cellRows.map((r) => Object.keys(r.metrics)).filter((n) => n.length);
+    const teacherNames = teacher ? [Object.keys(metricsOf(teacher.status, teacher.metrics))] : [];
+    for (const row of cellRows) rows.push({ row, fallback: [...names, ...teacherNames] });
+  }
+  for (const r of unplaced) rows.push({ row: runRow(r, r.teacherRunId === undefined ? undefined : teacherById.get(r.teacherRunId)), fallback: [] });
+  const tables = new Map<string, RunsTable>();
+  for (const { row, fallback } of rows) {
+    const own = Object.keys(row.metrics);
+    const metrics = own.length ? own : (fallback.find((n) => n.length) ?? []);
+    const key = JSON.stringify(metrics);
+    if (!tables.has(key)) tables.set(key, { metrics, rows: [] });
+    tables.get(key)!.rows.push(row);
+  }
+  return [...tables.values()];
 }

@@ -20,6 +20,27 @@ export interface SweepRunResult {
   last?: Record<string, number | null>;
   /** The run's teacher, when it learnt from one: its run id (the teachers are in `teachers`). */
   teacherRunId?: string;
+  /** The ablation preset of an lrc run. */
+  preset?: string;
+  details?: RunDetails;
+}
+
+/** What the runs table shows of a run beside its scores; each field absent where unknown (a run folder
+ *  has no `eval` speed, a record rebuilt from a training log no train time). */
+export interface RunDetails {
+  /** Where the scores were read: the run folder, or (its folder gone) its record and `eval --json`. */
+  source: 'run folder' | 'record';
+  totalSteps?: number;
+  /** The step of the evaluation the exported model is from. */
+  bestStep?: number;
+  /** Whether that evaluation was in stage 1 of a two-stage distillation (absent for one stage and other kinds). */
+  bestInStage1?: boolean;
+  /** Training wall time, endedAt - startedAt. */
+  trainSeconds?: number;
+  /** Parameters of the exported model, and of its word-embedding matrix alone. */
+  parameters?: { total: number; word: number };
+  /** Dev examples per second of `lrc-distill eval` on the exported model. */
+  evalExamplesPerSecond?: number;
 }
 
 export interface SweepTeacherResult {
@@ -29,6 +50,9 @@ export interface SweepTeacherResult {
   status: RunStatus;
   primary?: string;
   metrics?: Record<string, number | null>;
+  /** Dev metrics of the teacher's last evaluation. */
+  last?: Record<string, number | null>;
+  details?: RunDetails;
 }
 
 /** A paired comparison: level `a` against level `b` of one axis, paired by seed within every combination of the other axes. */
@@ -78,6 +102,10 @@ export interface CellRow {
   /** 100 x value.mean / teacherValue, a percentage; NaN unless teacherValue > 0.05 (a share of a
    *  Matthews correlation near 0 means nothing). */
   keptOfTeacher: number;
+  /** The teacher's primary metric at its last evaluation; NaN likewise. */
+  teacherLast: number;
+  /** 100 x (teacherValue - value.mean): the teacher's lead in points of the metric; NaN without both. */
+  teacherLead: number;
   /** What the columns cannot show: duplicate runs of a seed, null metrics, an unresolved teacher. */
   notes: string[];
 }
@@ -89,6 +117,39 @@ export interface TeacherRow {
   primary: string | null;
   /** Primary metric of the exported teacher; NaN unless it finished with a finite value. */
   value: number;
+  /** The same at its last evaluation. */
+  last: number;
+}
+
+/** One run or teacher of the runs table: every metric of its exported model and what else is known of it. */
+export interface RunRow {
+  runId: string;
+  role: 'teacher' | 'run';
+  /** The run's cell (a teacher's: its `per` axes). */
+  cell: Record<string, string>;
+  /** null for a teacher. */
+  seed: number | null;
+  kind: RunKind;
+  preset: string | null;
+  status: RunStatus;
+  primary: string | null;
+  /** Every dev metric of the exported model (NaN for null); empty unless the run finished. */
+  metrics: Record<string, number>;
+  /** The primary metric at the last evaluation; NaN unless the run finished with a finite one. */
+  last: number;
+  /** 100 x the exported primary metric / its teacher's (a teacher, and a teacher-kind run without one: itself);
+   *  NaN unless the teacher's is above 0.05. */
+  keptOfTeacher: number;
+  /** Dev examples/s of `eval` relative to its teacher's (a teacher: 1); NaN where either is unknown. */
+  speedUp: number;
+  teacherRunId: string | null;
+  details: RunDetails | null;
+}
+
+/** Runs whose exported models have the same metrics, in one table. */
+export interface RunsTable {
+  metrics: string[];
+  rows: RunRow[];
 }
 
 /** One seed of a paired comparison. */
@@ -99,6 +160,8 @@ export interface PairedSeed {
   b: number;
   /** 100 x (a - b): points of the metric; NaN when the seed is dropped. */
   difference: number;
+  /** 100 x (a - b) at the last evaluation of each run; NaN when the seed is dropped or a value is missing. */
+  lastDifference: number;
   /** Why the seed does not count (e.g. "no MSE run", "LRC run failed", "MSE: accuracy is null"); null when it counts. */
   dropped: string | null;
 }
@@ -115,6 +178,8 @@ export interface ComparisonGroup {
   b: Summary;
   /** The differences in points over the seeds that count; `difference.n` is the n of "a ahead on k of n". */
   difference: Summary;
+  /** The same differences at the last evaluation, over the seeds that count. */
+  lastDifference: Summary;
   /** Sign test of those differences (ties dropped from the test, not from n). */
   signTest: SignTest;
 }
@@ -137,6 +202,9 @@ export interface SweepReport {
   teachers: TeacherRow[];
   /** In input order. */
   comparisons: ComparisonTable[];
+  /** Every teacher and run, grouped by the metrics of their exported models; teachers first, then the runs
+   *  in cell order and by seed. */
+  runs: RunsTable[];
   /** What no table shows: runs outside every cell (an unknown axis level, a missing axis). */
   notes: string[];
 }
