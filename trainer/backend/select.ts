@@ -3,11 +3,14 @@
 // WebAssembly (@tensorflow/tfjs-backend-wasm, with the training kernels it lacks), plain JS ('cpu').
 // The native packages are optional: they are loaded with `require` so that esbuild leaves them
 // external, and a failure to load is recorded in the report instead of stopping the trainer.
+// tfjs-node-gpu loads without a GPU too (TensorFlow then runs on the CPU), so the report's device
+// says whether TensorFlow found a GPU.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { cpuDescription, wasmDeviceDescription } from './device';
+import { gpuRequirements } from './gpuRequirements';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -35,23 +38,23 @@ export interface BackendReport {
 /** The binaries tfjs-backend-wasm picks from (plain and SIMD; the threaded one is for browsers). */
 const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
 
-interface Candidate {
+export interface BackendCandidate {
   backend: BackendName;
   package: string;
   /** Loads the package and makes its backend current; returns the version and device, or throws. */
   load(options: BackendChoiceOptions): Promise<{ version: string; device: string }>;
 }
 
-const candidates: Candidate[] = [
+const candidates: BackendCandidate[] = [
   {
     backend: 'tensorflow',
     package: '@tensorflow/tfjs-node-gpu',
-    load: () => loadNative(() => require('@tensorflow/tfjs-node-gpu'), 'tfjs-node-gpu', 'TensorFlow C library with CUDA'),
+    load: () => loadNative('@tensorflow/tfjs-node-gpu', () => require('@tensorflow/tfjs-node-gpu')),
   },
   {
     backend: 'tensorflow',
     package: '@tensorflow/tfjs-node',
-    load: () => loadNative(() => require('@tensorflow/tfjs-node'), 'tfjs-node', 'TensorFlow C library'),
+    load: () => loadNative('@tensorflow/tfjs-node', () => require('@tensorflow/tfjs-node')),
   },
   {
     backend: 'wasm',
@@ -76,13 +79,22 @@ const candidates: Candidate[] = [
   },
 ];
 
+/** The packages 'auto' tries, best first. */
+export const backendPreference: readonly string[] = candidates.map((c) => c.package);
+
 export async function selectBackend(options: BackendChoiceOptions = {}): Promise<BackendReport> {
+  return chooseBackend(candidates, options);
+}
+
+/** The first of `list` that loads (only those of `force`, when given), with why the better ones did
+ * not. selectBackend passes the real packages; tests pass loaders of their own. */
+export async function chooseBackend(list: readonly BackendCandidate[], options: BackendChoiceOptions = {}): Promise<BackendReport> {
   const { force } = options;
-  if (force !== undefined && !candidates.some((c) => c.backend === force)) {
+  if (force !== undefined && !list.some((c) => c.backend === force)) {
     throw new Error(`unknown backend '${String(force)}': expected one of tensorflow, wasm, cpu`);
   }
   const rejected: BackendReport['rejected'] = [];
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     if (force && candidate.backend !== force) continue;
     try {
       const { version, device } = await candidate.load(options);
@@ -102,10 +114,37 @@ export function defaultWasmDir(): string {
   return path.dirname(require.resolve(packageName));
 }
 
-async function loadNative(requirePackage: () => unknown, versionKey: string, library: string) {
-  const mod = requirePackage() as { version?: Record<string, string> };
+async function loadNative(pkg: string, requirePackage: () => unknown) {
+  const mod = requirePackage();
   await activate('tensorflow');
-  return { version: mod.version?.[versionKey] ?? 'unknown', device: `${library}; ${cpuDescription()}` };
+  return describeNative(pkg, mod, tf.backend());
+}
+
+/**
+ * Version and device of a native package once its backend is current. Both packages export their
+ * version as `version['tfjs-node']` (dist/index.js of 4.22.0, the -gpu one included). Their backend,
+ * NodeJSKernelBackend, has `binding.TF_Version` (the TensorFlow C library's) and `isUsingGpuDevice`:
+ * true when TensorFlow listed a GPU device at start-up; without one (no GPU given to the process, or
+ * a CUDA library that did not load) it runs every op on the CPU (binding/tfjs_backend.cc).
+ */
+export function describeNative(pkg: string, mod: unknown, backend: unknown, env: NodeJS.ProcessEnv = process.env): { version: string; device: string } {
+  const version = (mod as { version?: Record<string, string> } | undefined)?.version?.['tfjs-node'] ?? 'unknown';
+  const native = backend as { isUsingGpuDevice?: unknown; binding?: { TF_Version?: unknown } } | undefined;
+  const tfVersion = typeof native?.binding?.TF_Version === 'string' ? ` ${native.binding.TF_Version}` : '';
+  if (pkg !== '@tensorflow/tfjs-node-gpu') return { version, device: `TensorFlow${tfVersion} C library; ${cpuDescription()}` };
+  const library = `TensorFlow${tfVersion} C library with CUDA`;
+  if (native?.isUsingGpuDevice === true) {
+    const visible = env.CUDA_VISIBLE_DEVICES !== undefined ? ` (CUDA_VISIBLE_DEVICES=${env.CUDA_VISIBLE_DEVICES})` : '';
+    return { version, device: `${library}, on the GPU${visible}; host ${cpuDescription()}` };
+  }
+  const { cuda, cudnn } = gpuRequirements;
+  return {
+    version,
+    device:
+      `${library}, but TensorFlow found no GPU and runs on the CPU: ${cpuDescription()} ` +
+      `(check that the process was given a GPU, e.g. docker run --gpus all or a Slurm job with --gres=gpu, ` +
+      `and that CUDA ${cuda} and cuDNN ${cudnn} load: TensorFlow's 'Could not load dynamic library' lines in the trainer log)`,
+  };
 }
 
 async function activate(name: BackendName): Promise<void> {
