@@ -15,7 +15,7 @@ import { jobStates, scancel } from '../sweep/slurm/slurmCommands';
 import { submitSweep } from '../sweep/slurm/slurmExecutor';
 import { readSweepFile } from '../sweep/sweepFile';
 import { membersOf, type SweepRecord } from '../sweep/sweepRecord';
-import { jobIsLive, poolIsAlive, stateCounts, sweepStatus, type MemberStatus } from '../sweep/sweepStatus';
+import { isAdopted, jobIsLive, poolIsAlive, stateCounts, sweepStatus, type MemberStatus } from '../sweep/sweepStatus';
 import { createSweep, defaultSweepsDir, ensureRunFolders, findSweepDir, listSweeps, readSweep, updateSweep } from '../sweep/sweepStore';
 import { EXIT, exitCodeOf, runSession, summary, type CliContext } from './runCommands';
 import { adoptCommand } from './sweepAdopt';
@@ -213,10 +213,15 @@ export async function sweepTaskCommand(ctx: CliContext): Promise<number> {
   const sweep = readSweep(resolve(sweepDir));
   const member = membersOf(sweep).find((m) => m.runId === runId);
   if (!member) throw new UserError(`run ${runId} is not part of sweep ${sweep.id}`, 'run');
+  if (isAdopted(sweep, runId)) {
+    console.log(`${member.name} (${runId}) was adopted from its record: nothing to run`);
+    return EXIT.ok;
+  }
   ensureRunFolders(sweep);
   const runsCtx = { ...ctx, runsDir: sweep.runsDir };
   const dir = join(sweep.runsDir, runId);
   if (member.teacherRunId) {
+    if (isAdopted(sweep, member.teacherRunId)) throw new UserError(`the teacher of ${member.name} (${member.teacherRunId}) is known only from its record in ${sweep.records!.dir}: its model is not here to learn from`, 'teacher');
     const teacher = readRun(join(sweep.runsDir, member.teacherRunId));
     if (teacher.status !== 'finished') throw new UserError(`the teacher of ${member.name} (${teacher.id}) is ${teacher.status}, not finished`, 'teacher');
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { readRun } from '../runs/runStore';
 import { ensureRunFolders, readSweep, sweepPaths, updateSweep } from './sweepStore';
 import { membersOf, type SweepMember } from './sweepRecord';
+import { memberFinished } from './sweepStatus';
 
 export const defaultWorkers = () => availableParallelism();
 
@@ -37,7 +38,7 @@ export async function runLocalPool(sweepDir: string, workers: number, events: Po
   const startedAt = new Date().toISOString();
   let sweep = updateSweep(sweepDir, (s) => ({ ...s, pool: { pid: process.pid, hostname: hostname(), startedAt }, cancelledAt: undefined }));
   ensureRunFolders(sweep);
-  const todo = membersOf(sweep).filter((m) => runStatus(sweep.runsDir, m.runId).status !== 'finished');
+  const todo = membersOf(sweep).filter((m) => !memberFinished(sweep, m.runId));
   const outcome: PoolOutcome = { finished: [], failed: [], notStarted: [], interrupted: false };
   const running = new Map<string, ChildProcess>();
   let stopping = false;
@@ -55,7 +56,7 @@ export async function runLocalPool(sweepDir: string, workers: number, events: Po
   let wake: () => void = () => {};
   try {
     for (;;) {
-      const teacherDone = (m: SweepMember) => !m.teacherRunId || runStatus(sweep.runsDir, m.teacherRunId).status === 'finished';
+      const teacherDone = (m: SweepMember) => !m.teacherRunId || memberFinished(sweep, m.teacherRunId);
       const teacherLost = (m: SweepMember) => !!m.teacherRunId && (outcome.failed.includes(m.teacherRunId) || outcome.notStarted.includes(m.teacherRunId));
       for (const m of todo.filter((x) => !running.has(x.runId) && teacherLost(x))) {
         outcome.notStarted.push(m.runId);

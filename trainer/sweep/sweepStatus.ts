@@ -61,10 +61,22 @@ function stateOf(sweep: SweepRecord, run: RunRecord, job: JobState | undefined):
   return { state: 'failed', detail: `${run.status} at ${stepText(run)}${run.error ? `: ${run.error.message}` : ''}` };
 }
 
+/** A run of an adopted sweep (`sweep adopt`) that is known from its committed record, its folder gone. */
+export const isAdopted = (sweep: SweepRecord, runId: string) =>
+  !!sweep.records && !existsSync(join(sweep.runsDir, runId, 'run.json')) && existsSync(join(sweep.records.dir, `${runId}.json`));
+
+/** Has this teacher or run finished (its folder says so, or it was adopted from its record)? */
+export function memberFinished(sweep: SweepRecord, runId: string): boolean {
+  if (isAdopted(sweep, runId)) return true;
+  const dir = join(sweep.runsDir, runId);
+  return existsSync(join(dir, 'run.json')) && readRun(dir).status === 'finished';
+}
+
 /** Each teacher and run of the sweep with its state; `jobs` are the scheduler's states by array task. */
 export function sweepStatus(sweep: SweepRecord, jobs: Map<string, JobState> = new Map()): MemberStatus[] {
   return membersOf(sweep).map((member) => {
     const dir = join(sweep.runsDir, member.runId);
+    if (isAdopted(sweep, member.runId)) return { member, state: 'finished', detail: `adopted from its record (${sweep.records!.dir})` };
     if (!existsSync(join(dir, 'run.json'))) return { member, state: 'waiting', detail: 'run folder not created yet' };
     let run: RunRecord;
     try {

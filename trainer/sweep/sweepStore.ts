@@ -11,6 +11,7 @@ import { createRun, newRunId } from '../runs/runStore';
 import { describeZodError, UserError } from '../server';
 import { writeJsonAtomic } from '../util/atomicFile';
 import type { SweepPlan } from './plan';
+import { isAdopted } from './sweepStatus';
 import { membersOf, SWEEP_FORMAT_VERSION, SweepRecordSchema, type SweepMember, type SweepRecord } from './sweepRecord';
 
 /** `.lrc/sweeps` for the runs folder `.lrc/runs`. */
@@ -85,9 +86,9 @@ export function createSweep(sweepsDir: string, spec: NewSweep, now = new Date())
   return { dir, record };
 }
 
-/** Creates the run folder of each teacher and run that has none yet. */
+/** Creates the run folder of each teacher and run that has none yet (an adopted run keeps only its record). */
 export function ensureRunFolders(sweep: SweepRecord): void {
-  for (const m of membersOf(sweep)) if (!existsSync(join(sweep.runsDir, m.runId, 'run.json'))) createMemberRun(sweep, m);
+  for (const m of membersOf(sweep)) if (!existsSync(join(sweep.runsDir, m.runId, 'run.json')) && !isAdopted(sweep, m.runId)) createMemberRun(sweep, m);
 }
 
 function createMemberRun(sweep: SweepRecord, m: SweepMember): void {

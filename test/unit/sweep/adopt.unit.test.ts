@@ -148,3 +148,21 @@ test('what a record says of a run, with the config\'s defaults for what it leave
   const run: AdoptableRun[] = readAdoptableRuns(resultsFolder([join(results('lowlabel-cola'), '20261202-072053-lrc-14faa0.json')]), RECORDS);
   assert.equal(adoptRuns(planOf('lowlabel-cola'), run, 'lowlabel-cola').size, 1, 'a sweep may adopt some of its runs only');
 });
+
+test('an adopted sweep: its adopted runs count as finished for status, resume and the pool; only the runs that never ran get folders', async () => {
+  const { sweepStatus, stateCounts } = await import('../../../trainer/sweep/sweepStatus');
+  const { ensureRunFolders } = await import('../../../trainer/sweep/sweepStore');
+  const plan = planOf('glue-main');
+  const adoption = adoptRuns(plan, readAdoptableRuns(results('glue-main'), RECORDS), sweepFile('glue-main'));
+  const home = tempDir('lrc-adopt-');
+  const runsDir = join(home, 'runs');
+  const { dir } = writeAdoptedSweep(join(home, 'sweeps'), {
+    plan, file: sweepFile('glue-main'), cwd: home, runsDir, executor: 'local', slurm: readSweepFile(sweepFile('glue-main')).slurm, adoption, recordsDir: RECORDS, resultsDir: results('glue-main'),
+  });
+  const sweep = readSweep(dir);
+  const counts = stateCounts(sweepStatus(sweep));
+  assert.equal(counts.finished, readdirSync(results('glue-main')).length);
+  assert.equal(counts.waiting, 3, 'MRPC seed 13: LRC, MSE, alone');
+  ensureRunFolders(sweep);
+  assert.deepEqual(readdirSync(runsDir).sort(), sweep.runs.filter((r) => r.name.includes('MRPC') && r.seed === 13).map((r) => r.runId).sort());
+});
