@@ -15,8 +15,8 @@ export const gpuRequirements = {
   libtensorflow: '2.9.1',
   /** CUDA toolkit. tfjs-node's README (the one the tfjs-node-gpu package points to): "Linux GPU (Ubuntu
    * 14.04 or higher and Cuda 11.2 w/ CUDNN v8)", table "CUDA Toolkit 11.2"; a tfjs maintainer restates
-   * it for 4.x in tensorflow/tfjs#8362 (2024). TensorFlow's own tested build configurations list
-   * CUDA 11.2 with cuDNN 8.1 for 2.5 to 2.11. */
+   * it for 4.x in tensorflow/tfjs#8362 (2024). TensorFlow's tested build configurations list CUDA 11.2
+   * with cuDNN 8.1 from 2.5 on, 2.9 included (docs/gpu.md says which copies of that table were read). */
   cuda: '11.2',
   /** cuDNN: the same README table, "cuDNN SDK 8.1.0" (and TensorFlow's table: 8.1). */
   cudnn: '8.1',
