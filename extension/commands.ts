@@ -1,9 +1,11 @@
 // Every command of the extension, by id, as factories over the extension's context (extension.ts
-// registers them). Run commands live in commands/runCommands.ts, model commands in commands/studentCommands.ts.
+// registers them). Run commands live in commands/runCommands.ts, model commands in commands/studentCommands.ts,
+// sweep commands in commands/sweepCommands.ts.
 import * as vscode from 'vscode';
 import { guarded, showError, type CommandContext, type CommandFactory } from './commands/context';
 import { runCommands } from './commands/runCommands';
 import { studentCommands } from './commands/studentCommands';
+import { sweepCommands } from './commands/sweepCommands';
 
 export { showError, type CommandContext };
 
@@ -28,7 +30,10 @@ const trainerCommands: Record<string, CommandFactory> = {
 
   'lrcDistill.showTrainerLog': (ctx) => () => ctx.output.show(true),
 
-  'lrcDistill.refreshRuns': (ctx) => guarded(ctx, 'Refresh Runs', () => ctx.runs.refresh()),
+  'lrcDistill.refreshRuns': (ctx) => guarded(ctx, 'Refresh Runs', () => {
+    ctx.sweeps.service.refresh();
+    ctx.runs.refresh(true);
+  }),
 };
 
-export const commands: Record<string, CommandFactory> = { ...trainerCommands, ...runCommands, ...studentCommands };
+export const commands: Record<string, CommandFactory> = { ...trainerCommands, ...runCommands, ...studentCommands, ...sweepCommands };

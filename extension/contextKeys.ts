@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../trainer/runs/runRecord';
 import { isLive, type RunManager } from './trainer/runManager';
+import type { SweepService } from './sweeps/sweepService';
 import { Disposable } from './util/disposable';
 
 export const CONTEXT_KEYS = {
@@ -34,6 +35,30 @@ export class RunContextKeys extends Disposable {
     const withModel = (r: RunRecord) => !!dir && (existsSync(join(dir, r.id, 'export', 'config.json')) || existsSync(join(dir, r.id, 'checkpoints', 'best', 'config.json')));
     values.hasModels = runs.some(withModel);
     values.hasDistilledModels = runs.some((r) => (r.kind === 'lrc' || r.kind === 'mse') && withModel(r));
+    const key = JSON.stringify(values);
+    if (key === this.last) return;
+    this.last = key;
+    for (const [k, v] of Object.entries(values)) void vscode.commands.executeCommand('setContext', `lrcDistill.${k}`, v);
+  }
+}
+
+/** lrcDistill.hasSweeps, hasLiveSweeps (Cancel Sweep), hasResumableSweeps (Resume Sweep). */
+export class SweepContextKeys extends Disposable {
+  private last = '';
+
+  constructor(private readonly sweeps: SweepService) {
+    super();
+    this.register(sweeps.onDidChange(() => this.update()));
+    this.update();
+  }
+
+  update(): void {
+    const states = this.sweeps.states();
+    const values: Record<string, boolean> = {
+      hasSweeps: states.length > 0,
+      hasLiveSweeps: states.some((s) => s.live),
+      hasResumableSweeps: states.some((s) => !s.live && !s.done),
+    };
     const key = JSON.stringify(values);
     if (key === this.last) return;
     this.last = key;

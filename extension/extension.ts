@@ -1,10 +1,13 @@
 // Activation: the output channel, the trainer service, the run manager (one trainer child per running
-// run), the run explorer, the status bar, the panels' serializers and the commands. Everything goes
-// into context.subscriptions; deactivate stops the runs of this window gracefully and the trainer.
+// run), the sweep service, the run explorer, the status bar, the panels' serializers and the commands.
+// Everything goes into context.subscriptions; deactivate stops the runs of this window gracefully and
+// the trainer. A sweep's local pool is a process of its own and goes on (Cancel Sweep stops it).
 import * as vscode from 'vscode';
 import { commands, showError, type CommandContext } from './commands';
-import { RunContextKeys } from './contextKeys';
+import type { SweepTools } from './commands/sweepCommands';
+import { RunContextKeys, SweepContextKeys } from './contextKeys';
 import { DashboardPanel, type DashboardDeps } from './panels/dashboardPanel';
+import { SweepPanel, type SweepPanelDeps } from './panels/sweepPanel';
 import { runsFolder } from './settings';
 import { RunStatusBar } from './statusBar';
 import { CliRunner } from './trainer/cliProcess';
@@ -13,6 +16,11 @@ import { TrainerService } from './trainer/trainerService';
 import { isDashboardState } from '../webview/dashboard/protocol';
 import { RunExplorer } from './views/runExplorer';
 import { registerAnalysisViews } from './analysis/registerAnalysisViews';
+import { isSweepPanelState } from '../webview/sweep/protocol';
+import { SweepDocuments } from './sweeps/sweepDocuments';
+import { SweepLauncher } from './sweeps/sweepLauncher';
+import { SWEEP_FILE_SELECTOR, SweepLensProvider } from './sweeps/sweepLens';
+import { SweepService } from './sweeps/sweepService';
 
 let trainer: TrainerService | undefined;
 let manager: RunManager | undefined;
@@ -24,12 +32,17 @@ export interface LrcDistillApi {
   explorer: RunExplorer;
   statusBar: RunStatusBar;
   dashboards: { get: (runId?: string) => DashboardPanel | undefined };
+  sweeps: { service: SweepService; panels: { get: (sweepId: string) => SweepPanel | undefined } };
 }
 
 export function activate(context: vscode.ExtensionContext): LrcDistillApi {
   const output = vscode.window.createOutputChannel('LRC Distill', { log: true });
   trainer = new TrainerService(context.extensionUri, output);
-  const runs = new RunExplorer();
+  const cliJs = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
+  // The Slurm polls run `sweep status` every ~10 s: their command lines go to the log at trace level.
+  const pollCli = new CliRunner(cliJs, (line) => output.trace(`[cli] ${line}`));
+  const sweeps = new SweepService(pollCli, output);
+  const runs = new RunExplorer(sweeps);
   const notify = {
     error: (message: string, runId?: string) => {
       void showError({ output }, message, runId ? ['Open Dashboard', 'Resume'] : []).then((choice) => {
@@ -41,21 +54,45 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
   };
   const runManager = (manager = new RunManager(context.extensionUri, output, notify, () => runs.refresh()));
   runs.onDidChangeTreeData(() => runManager.checkStoreSoon());
-  const cli = new CliRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, (line) => output.info(`[cli] ${line}`));
+  const cli = new CliRunner(cliJs, (line) => output.info(`[cli] ${line}`));
   const treeView = vscode.window.createTreeView(RunExplorer.viewId, { treeDataProvider: runs, showCollapseAll: true });
   const dashboards: DashboardDeps = { extensionUri: context.extensionUri, trainer, manager: runManager, output };
   const statusBar = new RunStatusBar(runManager);
-  const ctx: CommandContext = { extensionUri: context.extensionUri, trainer, runs, treeView, manager: runManager, cli, output, dashboards };
+  const sweepOutput = vscode.window.createOutputChannel('LRC Sweeps');
+  const sweepPanels: SweepPanelDeps = { extensionUri: context.extensionUri, sweeps, output };
+  const sweepTools: SweepTools = {
+    service: sweeps,
+    launcher: new SweepLauncher(cliJs, context.logUri.fsPath, { line: (text) => sweepOutput.appendLine(text) }),
+    documents: new SweepDocuments(sweeps),
+    output: sweepOutput,
+    panels: sweepPanels,
+  };
+  const sweepLens = new SweepLensProvider(sweeps);
+  const ctx: CommandContext = { extensionUri: context.extensionUri, trainer, runs, treeView, manager: runManager, cli, output, dashboards, sweeps: sweepTools };
 
   context.subscriptions.push(
     output,
     trainer,
     runManager,
     cli,
+    pollCli,
+    sweeps,
+    sweepOutput,
+    sweepTools.launcher,
+    sweepTools.documents,
     runs,
     treeView,
     statusBar,
     new RunContextKeys(runManager, runsFolder),
+    new SweepContextKeys(sweeps),
+    sweepLens,
+    vscode.languages.registerCodeLensProvider(SWEEP_FILE_SELECTOR, sweepLens),
+    vscode.window.registerWebviewPanelSerializer(SweepPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        if (isSweepPanelState(state) && sweeps.get(state.sweepId)) SweepPanel.revive(panel, sweepPanels, state.sweepId);
+        else panel.dispose();
+      },
+    }),
     vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const runId = isDashboardState(state) ? state.runId : undefined;
@@ -72,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
     explorer: runs,
     statusBar,
     dashboards: { get: (runId) => DashboardPanel.get(runId) },
+    sweeps: { service: sweeps, panels: { get: (sweepId) => SweepPanel.get(sweepId) } },
   };
 }
 

@@ -6,6 +6,7 @@ import { UNTRUSTED_MESSAGE, type RunManager } from '../trainer/runManager';
 import type { TrainerService } from '../trainer/trainerService';
 import type { ExplorerNode } from '../views/runTreeItems';
 import type { RunExplorer } from '../views/runExplorer';
+import type { SweepTools } from './sweepCommands';
 
 export interface CommandContext {
   extensionUri: vscode.Uri;
@@ -16,6 +17,7 @@ export interface CommandContext {
   cli: CliRunner;
   output: vscode.LogOutputChannel;
   dashboards: DashboardDeps;
+  sweeps: SweepTools;
 }
 
 export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
