@@ -10,6 +10,7 @@ const testFiles: Array<[name: string, load: () => Promise<unknown>]> = [
   ['smoke.test', () => import('./smoke.test')],
   ['runs.test', () => import('./runs.test')],
   ['analysis.test', () => import('./analysis.test')],
+  ['sweeps.test', () => import('./sweeps.test')],
 ];
 
 export async function run(): Promise<void> {
