@@ -1,8 +1,9 @@
 // `lrc-distill`: everything the extension does, headless, on the same run folders.
 // Exit codes: 0 done, 1 a run failed, 2 bad usage or input, 130 interrupted (the run checkpointed).
+// Bad usage or input is one line on stderr (trainer/errors.ts; the stack only with --debug or LRC_DEBUG=1).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UserError } from './server';
+import { cliErrorReport, UserError } from './errors';
 import { FLAGS, type Flags } from './cli/options';
 import { analyzeCommand, distillCommand, EXIT, resumeCommand, trainCommand, type CliContext } from './cli/runCommands';
 import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/inspectCommands';
@@ -43,22 +44,32 @@ Options
   --runs <dir>              the runs folder (default .lrc/runs)
   --config <file.json>      a run config (the flags below override its fields)
   --task demo|glue:<TASK>|file   with --glue-dir <dir>, or --train --dev [--text-column --pair-column --label-column --regression]
+        --no-header         the --train and --dev files have no header line: columns by 0-based number
+                            (--text-column 0 --label-column 1)
   --layers --hidden --heads --ffn --dropout   the shape of the model trained (teacher or student)
   --epochs --batch-size --lr --max-steps --max-length --max-train --max-dev --seed
   --split --epsilon --temperature   the two-stage schedule and the perturbation
   --eval-every --patience --no-analysis --log-every --backend auto|tensorflow|wasm|cpu
   --tokenizer <dir> --init <dir|run> --name <name> --plain (no progress bar) --json
+  --debug                   a stack trace below an error message (or LRC_DEBUG=1); docs/errors.md lists the messages
 `;
+
+/** parseArgs' own messages, shortened to one line. */
+function usageError(e: Error & { code?: string }): UserError {
+  const option = /'(-[^']*)'/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return new UserError(`unknown option '${option}' (lrc-distill --help lists them)`, option);
+  return new UserError(`${e.message.split('. ')[0].replace(/\.$/, '')} (lrc-distill --help lists the options)`, option);
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
   } catch (e) {
-    console.error(`lrc-distill: ${(e as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
+    throw usageError(e as Error);
   }
   const flags = parsed.values as Flags;
+  if (flags.debug) process.env.LRC_DEBUG = '1';
   const [command, ...positionals] = parsed.positionals;
   if (flags.help || !command) {
     console.log(USAGE);
@@ -93,8 +104,7 @@ async function main(argv: string[]): Promise<number> {
     case 'sweep-task':
       return sweepTaskCommand(ctx);
     default:
-      console.error(`lrc-distill: unknown command '${command}'\n\n${USAGE}`);
-      return EXIT.usage;
+      throw new UserError(`unknown command '${command}' (lrc-distill --help lists the commands)`, 'command');
   }
 }
 
@@ -107,11 +117,8 @@ function exitAfterOutput(code: number): void {
 main(process.argv.slice(2)).then(
   (code) => exitAfterOutput(code),
   (e: unknown) => {
-    if (e instanceof UserError) {
-      console.error(`lrc-distill: ${e.message}`);
-      process.exit(EXIT.usage);
-    }
-    console.error(`lrc-distill: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exit(EXIT.runFailed);
+    const report = cliErrorReport(e, undefined, { usage: EXIT.usage, failed: EXIT.runFailed });
+    console.error(report.text);
+    exitAfterOutput(report.exitCode);
   },
 );

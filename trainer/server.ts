@@ -1,7 +1,7 @@
 // The trainer's side of the protocol, apart from the transport: validates every incoming message,
 // dispatches requests to their handlers and turns every failure into an error response. Unit tests
 // drive it directly; trainer/main.ts connects it to Node's IPC channel.
-import { z } from 'zod';
+import { debugEnabled, describeZodError, UserError } from './errors';
 import {
   RequestMessageSchema,
   type ErrorInfo,
@@ -10,18 +10,11 @@ import {
   type TrainerToHostMessage,
 } from './protocol';
 
-type Handler = (params: unknown) => Promise<unknown>;
+// The error types live in errors.ts (the one error path of the CLI and the trainer); re-exported here for
+// the modules that have always imported them from the server.
+export { describeZodError, InputError, UserError } from './errors';
 
-/** An error whose message is meant for the user, with the field, file or line it is about. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly where?: string,
-  ) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+type Handler = (params: unknown) => Promise<unknown>;
 
 export class TrainerServer {
   private readonly handlers = new Map<string, Handler>();
@@ -32,7 +25,7 @@ export class TrainerServer {
   on<P, R>(type: RequestType<P, R>, handler: (params: P) => Promise<R> | R): void {
     this.handlers.set(type.method, async (raw) => {
       const params = type.params.safeParse(raw ?? {});
-      if (!params.success) throw new UserError(`invalid params for '${type.method}': ${describeZodError(params.error)}`, 'params');
+      if (!params.success) throw new UserError(`invalid params for '${type.method}': ${describeZodError(params.error, raw ?? {})}`, 'params');
       return handler(params.data);
     });
   }
@@ -64,13 +57,9 @@ export class TrainerServer {
   }
 }
 
+/** The error response or run error of a failure: a UserError's one line (the stack with LRC_DEBUG=1), else the message and stack. */
 export function toErrorInfo(e: unknown): ErrorInfo {
-  if (e instanceof UserError) return { message: e.message, where: e.where };
+  if (e instanceof UserError) return { message: e.message, where: e.where, ...(debugEnabled() && e.stack ? { stack: e.stack } : {}) };
   if (e instanceof Error) return { message: e.message, stack: e.stack };
   return { message: String(e) };
-}
-
-/** "field.path: message; other: message" from a zod error. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(message)'}: ${i.message}`).join('; ');
 }

@@ -1,8 +1,9 @@
 // Command-line flags of `lrc-distill`, and how they become a run config: a --config file (optional)
 // as the base, each flag overriding one field. Validation is the config schema's.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UserError } from '../server';
+import type { ConfigOrigin } from '../config/effective';
+import { InputError, parseJsonFile, shown, UserError } from '../errors';
 
 /** Flags every command understands, for util.parseArgs. */
 export const FLAGS = {
@@ -16,6 +17,7 @@ export const FLAGS = {
   'pair-column': { type: 'string' },
   'label-column': { type: 'string' },
   regression: { type: 'boolean' },
+  'no-header': { type: 'boolean' },
   teacher: { type: 'string' },
   tokenizer: { type: 'string' },
   init: { type: 'string' },
@@ -59,6 +61,7 @@ export const FLAGS = {
   poll: { type: 'string' },
   format: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,7 +71,7 @@ function num(flags: Flags, name: keyof Flags): number | undefined {
   const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UserError(`--${name} must be a number, got ${JSON.stringify(v)}`, `--${name}`);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new InputError({ field: `--${name}`, expected: 'a number', found: shown(v) });
   return n;
 }
 
@@ -81,24 +84,28 @@ function set(target: Json, path: string[], value: unknown): void {
   t[path[path.length - 1]] = value;
 }
 
+/** The --config file: its path, text and object; undefined without one. */
+export function configOrigin(flags: Flags): ConfigOrigin | undefined {
+  if (!flags.config) return undefined;
+  const file = resolve(flags.config);
+  if (!existsSync(file)) throw new InputError({ field: '--config', expected: 'a run config file (JSON)', found: `no file at ${file}` });
+  if (statSync(file).isDirectory()) throw new InputError({ field: '--config', expected: 'a run config file (JSON)', found: `the folder ${file}` });
+  const text = readFileSync(file, 'utf8');
+  const json = parseJsonFile(text, file, 'a run config (a JSON object)');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError({ file, expected: 'a run config (a JSON object)', found: shown(json) });
+  return { file, text, json };
+}
+
 /** The --config file, parsed; {} without one. */
 export function readConfigFile(flags: Flags): Json {
-  if (!flags.config) return {};
-  const path = resolve(flags.config);
-  if (!existsSync(path)) throw new UserError(`--config ${path}: file not found`, '--config');
-  try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
-    return value as Json;
-  } catch (e) {
-    throw new UserError(`--config ${path}: ${(e as Error).message}`, '--config');
-  }
+  return structuredClone((configOrigin(flags)?.json ?? {}) as Json);
 }
 
 /** --task demo | glue:<TASK> | file, with the flags of each. */
 function dataFromFlags(flags: Flags): Json | undefined {
   const task = flags.task;
   if (!task) return undefined;
+  if (flags['no-header'] && task !== 'file') throw new InputError({ field: '--no-header', expected: 'a file task (--task file: CSV or TSV files without a header line)', found: `--task ${task}` });
   if (task === 'demo') return { task: 'demo' };
   if (task.startsWith('glue:')) {
     if (!flags['glue-dir']) throw new UserError('--task glue:<TASK> needs --glue-dir <folder holding CoLA/, SST-2/, ...>', '--glue-dir');
@@ -109,10 +116,11 @@ function dataFromFlags(flags: Flags): Json | undefined {
     return {
       task: 'file', train: resolve(flags.train), dev: resolve(flags.dev),
       columns: { text: flags['text-column'] ?? 'text', label: flags['label-column'] ?? 'label', ...(flags['pair-column'] ? { textPair: flags['pair-column'] } : {}) },
+      ...(flags['no-header'] ? { header: false } : {}),
       ...(flags.regression ? { kind: 'regression' } : {}),
     };
   }
-  throw new UserError(`--task ${task}: expected demo, glue:<TASK> (e.g. glue:SST-2) or file`, '--task');
+  throw new InputError({ field: '--task', expected: 'demo, glue:<TASK> (e.g. glue:SST-2) or file', found: shown(task) });
 }
 
 /** The shape flags as a model shape over `base` (undefined when no shape flag is given). */
@@ -125,6 +133,12 @@ function shapeFromFlags(flags: Flags, base: Json | undefined): Json | undefined 
 /** A run config object (not yet validated) from the --config file and the flags. */
 export function configFromFlags(kind: string, flags: Flags, extra: Json = {}): Json {
   const c: Json = { ...readConfigFile(flags), kind, ...extra };
+  if (flags['no-header'] && !flags.task) {
+    // --no-header over a --config file's data (the data of a file task)
+    const data = c.data as Json | undefined;
+    if (!data || data.task !== 'file') throw new InputError({ field: '--no-header', expected: 'a file task (--task file, or data.task "file" in --config)', found: data ? `data.task ${shown(data.task)}` : 'no data' });
+    c.data = { ...data, header: false };
+  }
   set(c, ['data'], dataFromFlags(flags) ?? c.data ?? { task: 'demo' });
   set(c, ['name'], flags.name);
   set(c, ['seed'], num(flags, 'seed'));

@@ -12,7 +12,7 @@ import { UserError } from '../server';
 import { TrainingSession } from '../session/trainingSession';
 import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
-import { configFromFlags, modelFolderFromFlag, teacherFromFlag, type Flags } from './options';
+import { configFromFlags, configOrigin, modelFolderFromFlag, teacherFromFlag, type Flags } from './options';
 import { terminalEvents } from './terminalEvents';
 
 export const EXIT = { ok: 0, runFailed: 1, usage: 2, interrupted: 130 } as const;
@@ -67,7 +67,7 @@ export function summary(record: RunRecord, runDir: string): string {
 }
 
 export function createRunFromConfig(ctx: CliContext, raw: Record<string, unknown>, source: string): { config: RunConfig; dir: string; record: RunRecord } {
-  const config = parseRunConfig(raw, source);
+  const config = parseRunConfig(raw, source, configOrigin(ctx.flags));
   const record = createRun(ctx.runsDir, { kind: config.kind, name: config.name, preset: config.preset, config: raw, teacher: config.teacher, pairedRunId: config.pairedRunId });
   return { config, dir: join(ctx.runsDir, record.id), record };
 }

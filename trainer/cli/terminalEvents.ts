@@ -28,7 +28,8 @@ export function terminalEvents(label: string, options: { plain?: boolean; quiet?
   };
   return {
     log: (level, message) => {
-      if (level === 'debug' || options.quiet) return;
+      // an error is the failed status's message too, shown once below
+      if (level === 'debug' || level === 'error' || options.quiet) return;
       line(`${label}: ${level === 'info' ? '' : `${level}: `}${message}`);
     },
     progress: (p) => {

@@ -1,17 +1,48 @@
 // From a validated RunConfig to the settings the training code takes: ablation presets applied,
 // the intermediate loss chosen by the run's kind.
 import { z } from 'zod';
-import { describeZodError, UserError } from '../server';
+import { describeZodError, jsonLineOf, UserError } from '../errors';
 import type { LossConfig } from '../losses/config';
 import type { OptimConfig } from '../optim/config';
 import { DEFAULT_OPTIM_CONFIG } from '../optim/config';
 import type { StageConfig } from '../train/stages';
 import { RunConfigSchema, type RunConfig } from './runConfig';
 
-/** Parses a config object; the error names `source` and every bad field. */
-export function parseRunConfig(json: unknown, source = 'config'): RunConfig {
+/** The JSON file a config (or part of it) was read from, to name the line of a bad field. */
+export interface ConfigOrigin {
+  file: string;
+  text: string;
+  /** The file's object: a field whose value differs (a flag changed it) is not the file's. */
+  json: unknown;
+}
+
+function valueAt(v: unknown, path: readonly (string | number)[]): unknown {
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[key] : undefined;
+  return v;
+}
+
+/** file:line of the first bad field when it comes from `origin`'s file. */
+function placeOf(error: z.ZodError, json: unknown, origin: ConfigOrigin | undefined): string | undefined {
+  if (!origin) return undefined;
+  for (const issue of error.issues) {
+    // an unknown key is on the key's own line; another issue on its field's line, or its parent's
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+    const inFile = valueAt(origin.json, path);
+    if (inFile === undefined || JSON.stringify(inFile) !== JSON.stringify(valueAt(json, path))) continue;
+    const line = jsonLineOf(origin.text, path);
+    if (line !== undefined) return `${origin.file}:${line}`;
+  }
+  return undefined;
+}
+
+/** Parses a config object; the error names `source` (or the file and line of `origin`) and every bad field. */
+export function parseRunConfig(json: unknown, source = 'config', origin?: ConfigOrigin): RunConfig {
   const parsed = RunConfigSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(`${source}: ${describeZodError(parsed.error as z.ZodError)}`, source);
+  if (!parsed.success) {
+    const error = parsed.error as z.ZodError;
+    const place = placeOf(error, json, origin);
+    throw new UserError(`${place ?? source}: ${describeZodError(error, json)}`, place ?? source);
+  }
   return parsed.data;
 }
 

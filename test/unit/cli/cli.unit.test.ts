@@ -84,10 +84,10 @@ test('bad usage and bad input give exit code 2 and say what is wrong', () => {
   assert.match(unknown.err, /unknown command 'frobnicate'/);
   const badFlag = cli(['runs', '--colour'], dir);
   assert.equal(badFlag.code, 2);
-  assert.match(badFlag.err, /Unknown option '--colour'/);
+  assert.equal(badFlag.err, "lrc-distill: unknown option '--colour' (lrc-distill --help lists them)\n");
   const badNumber = cli(['train-teacher', ...TASK(files), '--epochs', 'many'], dir);
   assert.equal(badNumber.code, 2);
-  assert.match(badNumber.err, /--epochs must be a number, got "many"/);
+  assert.match(badNumber.err, /--epochs: expected a number, found "many"/);
   const noTeacher = cli(['distill', ...TASK(files)], dir);
   assert.equal(noTeacher.code, 2);
   assert.match(noTeacher.err, /teacher: a lrc run needs a teacher/);
@@ -98,7 +98,7 @@ test('bad usage and bad input give exit code 2 and say what is wrong', () => {
   writeFileSync(config, '{ "optim": { "batchSize": 0 } ');
   const badConfig = cli(['train-teacher', '--config', config], dir);
   assert.equal(badConfig.code, 2);
-  assert.match(badConfig.err, /bad\.json: .*JSON/);
+  assert.match(badConfig.err, /bad\.json:1: expected valid JSON: ',' or '}' after a member of an object, found the end of the file/);
   const missingRun = cli(['eval', 'nope'], dir);
   assert.equal(missingRun.code, 2);
   assert.match(missingRun.err, /no run 'nope'/);
