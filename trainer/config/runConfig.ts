@@ -9,6 +9,8 @@ import { RunKindSchema } from '../runs/runRecord';
 
 const positiveInt = z.number().int().positive();
 const share = z.number().min(0).max(1);
+/** A column of a data file: its header name (or JSON key), or its 0-based number in a file without a header. */
+const column = z.union([z.string().min(1), z.number().int().nonnegative().transform(String)]);
 
 /** The shape of a BERT to build (teacher trained here, or the student). */
 export const ModelShapeSchema = z
@@ -44,8 +46,9 @@ export const DataSchema = z.discriminatedUnion('task', [
     train: z.string().min(1),
     dev: z.string().min(1),
     format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
+    /** false: the files have no header line, and the columns are 0-based numbers ("0" or 0). */
     header: z.boolean().default(true),
-    columns: z.object({ text: z.string(), textPair: z.string().optional(), label: z.string() }).strict(),
+    columns: z.object({ text: column, textPair: column.optional(), label: column }).strict(),
     kind: z.enum(['classification', 'regression']).default('classification'),
     labelNames: z.array(z.string()).min(2).optional(),
   }).strict(),

@@ -2,7 +2,9 @@
 // TSV as GLUE distributes it: split on tab, quotes are literal characters (never CSV quoting).
 // CSV with real quoting (RFC 4180): "a, b" is one field, "" inside quotes is one quote, and a quoted
 // field may span lines. A UTF-8 byte order mark at the start is dropped; \r\n and \n both end a line.
-import { existsSync, readFileSync } from 'node:fs';
+// A file that is not UTF-8 (a UTF-16 export, a Latin-1 file) is refused at the line of its first bad byte.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { InputError, shown } from '../errors';
 
 export interface Row {
   /** 1-based line of the file where the row starts. */
@@ -10,10 +12,59 @@ export interface Row {
   fields: string[];
 }
 
-/** The text of a file, without a leading BOM; a clear error when it does not exist. */
+/** The text of a file, without a leading BOM; a clear error when it does not exist or is not UTF-8. */
 export function readTextFile(path: string): string {
-  if (!existsSync(path)) throw new Error(`${path}: file not found`);
-  const text = readFileSync(path, 'utf8');
+  if (!existsSync(path)) throw new InputError({ file: path, expected: 'a data file', found: 'no file at this path' });
+  if (statSync(path).isDirectory()) throw new InputError({ file: path, expected: 'a data file', found: 'a folder' });
+  return decodeUtf8(readFileSync(path), path);
+}
+
+/** The offset of the first byte that breaks UTF-8 (overlong forms, surrogates and values past U+10FFFF included). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    // the allowed range of the second byte (RFC 3629's table), then continuation bytes
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    if (i + 1 >= bytes.length || bytes[i + 1] < lo || bytes[i + 1] > hi) return i;
+    for (let k = 2; k <= n; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** UTF-8 bytes as text (a leading byte order mark dropped); `file` names them in the error. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const mark = bytes[0] === 0xff ? 'FF FE' : 'FE FF';
+    throw new InputError({ file, line: 1, expected: 'UTF-8 text', found: `the UTF-16 byte order mark ${mark}`, hint: 'save the file as UTF-8' });
+  }
+  let text: string | undefined;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) {
+    const at = Math.max(0, firstInvalidUtf8(bytes));
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) {
+      if (bytes[i] === 0x0a) {
+        line += 1;
+        lineStart = i + 1;
+      }
+    }
+    const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+    throw new InputError({ file, line, expected: 'UTF-8 text', found: `the byte 0x${byte} at byte ${at - lineStart + 1} of the line`, hint: 'a Latin-1 or Windows-1252 file? save it as UTF-8' });
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -57,7 +108,7 @@ export function parseCsv(text: string, source: string, delimiter = ','): Row[] {
         inQuotes = false;
         const next = text[i + 1];
         if (next !== undefined && next !== delimiter && next !== '\n' && next !== '\r') {
-          throw new Error(`${source}:${line}: unexpected ${JSON.stringify(next)} after a closing quote`);
+          throw new InputError({ file: source, line, expected: `${JSON.stringify(delimiter)} or the end of the line after a closing quote`, found: shown(next), hint: 'a quote inside a quoted field is written twice ("")' });
         }
       } else {
         if (c === '\n') line += 1;
@@ -82,7 +133,7 @@ export function parseCsv(text: string, source: string, delimiter = ','): Row[] {
     }
     i += 1;
   }
-  if (inQuotes) throw new Error(`${source}:${rowLine}: a quoted field is not closed before the end of the file`);
+  if (inQuotes) throw new InputError({ file: source, line: rowLine, expected: 'the closing quote of the quoted field that starts on this line', found: 'the end of the file', hint: 'a quote inside a quoted field is written twice ("")' });
   if (field !== '' || fields.length > 0 || quotedField) endRow();
   return rows;
 }

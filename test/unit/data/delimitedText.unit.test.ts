@@ -28,13 +28,13 @@ test('CSV: quoted commas, doubled quotes, newlines inside quotes, and the line w
 });
 
 test('CSV errors name the file and line', () => {
-  assert.throws(() => parseCsv('a,b\n"open,\nstill open', 'f.csv'), /f.csv:2: a quoted field is not closed/);
-  assert.throws(() => parseCsv('a,b\nx,"q"z\n', 'f.csv'), /f.csv:2: unexpected "z" after a closing quote/);
+  assert.throws(() => parseCsv('a,b\n"open,\nstill open', 'f.csv'), /f.csv:2: expected the closing quote of the quoted field that starts on this line, found the end of the file/);
+  assert.throws(() => parseCsv('a,b\nx,"q"z\n', 'f.csv'), /f.csv:2: expected "," or the end of the line after a closing quote, found "z"/);
 });
 
 test('readTextFile drops a UTF-8 BOM and names a missing file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lrc-text-'));
   writeFileSync(join(dir, 'bom.tsv'), '\ufeffQuality\tx\n');
   assert.equal(readTextFile(join(dir, 'bom.tsv')), 'Quality\tx\n');
-  assert.throws(() => readTextFile(join(dir, 'nope.tsv')), /nope.tsv: file not found/);
+  assert.throws(() => readTextFile(join(dir, 'nope.tsv')), /nope.tsv: expected a data file, found no file at this path/);
 });

@@ -86,7 +86,7 @@ test('MNLI: dev_matched has 16 columns, train 12; the label is gold_label (contr
   assert.deepEqual(dev.labelNames, ['contradiction', 'entailment', 'neutral']);
   assert.deepEqual([dev.examples[0].text, dev.examples[0].label], ['The new rights are nice enough', 2]);
   assert.equal(readGlueSplit(dir, 'MNLI', 'train').examples[0].label, 0);
-  assert.throws(() => readGlueSplit(dir, 'MNLI', 'dev'), /MNLI has no labelled split "dev" \(expected one of train, dev_matched, dev_mismatched\)/);
+  assert.throws(() => readGlueSplit(dir, 'MNLI', 'dev'), /data\.devSplit: expected a labelled split of MNLI: "train", "dev_matched", "dev_mismatched", found "dev"/);
 });
 
 test('errors name the file and line: missing file, wrong column count, unknown label, bad score, empty, wrong header', () => {
@@ -97,11 +97,11 @@ test('errors name the file and line: missing file, wrong column count, unknown l
     'STS-B/train.tsv': [row('index', 'genre', 'filename', 'year', 'old_index', 'source1', 'source2', 'sentence1', 'sentence2', 'score'), row('0', 'g', 'f', 'y', 'o', 's', 's', 'a', 'b', 'n/a')],
     'RTE/train.tsv': [row('id', 'premise', 'hypothesis', 'label')],
   });
-  assert.throws(() => readGlueSplit(bad, 'QQP', 'train'), /QQP[/\\]train.tsv: file not found/);
+  assert.throws(() => readGlueSplit(bad, 'QQP', 'train'), /QQP[/\\]train.tsv: expected a data file, found no file at this path/);
   assert.throws(() => readGlueSplit(bad, 'CoLA', 'train'), /CoLA[/\\]train.tsv:2: expected 4 tab-separated columns, found 5/);
-  assert.throws(() => readGlueSplit(bad, 'SST-2', 'train'), /SST-2[/\\]train.tsv:3: unknown label "positive" for SST-2 \(expected one of "0", "1"\)/);
-  assert.throws(() => readGlueSplit(bad, 'SST-2', 'dev'), /SST-2[/\\]dev.tsv: no examples/);
-  assert.throws(() => readGlueSplit(bad, 'STS-B', 'train'), /STS-B[/\\]train.tsv:2: score "n\/a" is not a number/);
-  assert.throws(() => readGlueSplit(bad, 'RTE', 'train'), /RTE[/\\]train.tsv:1: the header has no column "sentence1".*is this the RTE file\?/);
-  assert.throws(() => glueTask('SQuAD'), /unknown GLUE task "SQuAD"/);
+  assert.throws(() => readGlueSplit(bad, 'SST-2', 'train'), /SST-2[/\\]train.tsv:3: label: expected a label of SST-2: one of "0", "1", found "positive"/);
+  assert.throws(() => readGlueSplit(bad, 'SST-2', 'dev'), /SST-2[/\\]dev.tsv: expected examples, found none \(only the header line\)/);
+  assert.throws(() => readGlueSplit(bad, 'STS-B', 'train'), /STS-B[/\\]train.tsv:2: label: expected a number \(the score of STS-B\), found "n\/a"/);
+  assert.throws(() => readGlueSplit(bad, 'RTE', 'train'), /RTE[/\\]train.tsv:1: expected the column "sentence1" of RTE in the header line, found .*; is this the RTE file\?/);
+  assert.throws(() => glueTask('SQuAD'), /data\.name: expected a GLUE task: .*, found "SQuAD"/);
 });

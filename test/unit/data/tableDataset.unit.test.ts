@@ -26,7 +26,7 @@ test('CSV with quoting: classes in order of first appearance, ids are the lines'
 
 test('given class names fix the label order; a label outside them is an error with file and line', () => {
   const path = file('given.csv', 'text,label\na,neg\nb,pos\nc,other\n');
-  assert.throws(() => readTableDataset(path, { columns: { text: 'text', label: 'label' }, labelNames: ['pos', 'neg'] }), /given.csv:4: unknown label "other" \(expected one of "pos", "neg"\)/);
+  assert.throws(() => readTableDataset(path, { columns: { text: 'text', label: 'label' }, labelNames: ['pos', 'neg'] }), /given.csv:4: column "label": expected one of "pos", "neg" \(data\.labelNames\), found "other"/);
   const ok = readTableDataset(file('given2.csv', 'text,label\na,neg\nb,pos\n'), { columns: { text: 'text', label: 'label' }, labelNames: ['pos', 'neg'] });
   assert.deepEqual(ok.examples.map((e) => e.label), [1, 0]);
 });
@@ -51,12 +51,12 @@ test('JSON lines: string, number and boolean labels become class names; regressi
 
 test('errors: missing file, unknown column, wrong column count, bad JSON, missing field, bad score, empty, unknown extension', () => {
   const cols = { columns: { text: 'text', label: 'label' } };
-  assert.throws(() => readTableDataset(join(dir, 'none.csv'), cols), /none.csv: file not found/);
-  assert.throws(() => readTableDataset(file('h.csv', 'sentence,label\nx,1\n'), cols), /h.csv:1: no column "text" in the header \(found "sentence", "label"\)/);
-  assert.throws(() => readTableDataset(file('w.csv', 'text,label\nx,1\ny,1,extra\n'), cols), /w.csv:3: expected 2 columns, found 3/);
-  assert.throws(() => readTableDataset(file('b.jsonl', '{"text": "a", "label": 1}\n{"text": \n'), cols), /b.jsonl:2: not valid JSON/);
-  assert.throws(() => readTableDataset(file('m.jsonl', '{"text": "a"}\n'), cols), /m.jsonl:1: "label" is missing/);
-  assert.throws(() => readTableDataset(file('s.csv', 'text,label\na,high\n'), { ...cols, kind: 'regression' }), /s.csv:2: label "high" is not a number/);
-  assert.throws(() => readTableDataset(file('e.csv', 'text,label\n'), cols), /e.csv: no examples/);
-  assert.throws(() => readTableDataset(file('e.txt', 'x'), cols), /cannot tell the format from the extension ".txt"/);
+  assert.throws(() => readTableDataset(join(dir, 'none.csv'), cols), /none.csv: expected a data file, found no file at this path/);
+  assert.throws(() => readTableDataset(file('h.csv', 'sentence,label\nx,1\n'), cols), /h.csv:1: columns\.text: expected a column of the header line \("sentence", "label"\), found "text"$/);
+  assert.throws(() => readTableDataset(file('w.csv', 'text,label\nx,1\ny,1,extra\n'), cols), /w.csv:3: expected 2 comma-separated fields \(as the header line has\), found 3/);
+  assert.throws(() => readTableDataset(file('b.jsonl', '{"text": "a", "label": 1}\n{"text": \n'), cols), /b.jsonl:2: expected a JSON object on each line, found `{"text":`, which is not valid JSON/);
+  assert.throws(() => readTableDataset(file('m.jsonl', '{"text": "a"}\n'), cols), /m.jsonl:1: key "label": expected a text, found nothing/);
+  assert.throws(() => readTableDataset(file('s.csv', 'text,label\na,high\n'), { ...cols, kind: 'regression' }), /s.csv:2: column "label": expected a number \(the label of a regression task\), found "high"/);
+  assert.throws(() => readTableDataset(file('e.csv', 'text,label\n'), cols), /e.csv:1: expected examples after the header line, found only the header line \("text", "label"\)$/);
+  assert.throws(() => readTableDataset(file('e.txt', 'x'), cols), /e.txt: data\.format: expected a \.csv, .*, found the extension "\.txt"/);
 });
