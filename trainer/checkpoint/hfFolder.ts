@@ -2,7 +2,7 @@
 // (out, in) Linear weights), with the tokenizer files beside them (vocab.txt, tokenizer.json,
 // tokenizer_config.json, special_tokens_map.json). Read with every mismatch named; written atomically.
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Bert, type BertOptions } from '../model/bert';
 import { MLM_HEAD_NAMES, TIED_OR_UNUSED_PRETRAINING_TENSORS, type MlmHead } from '../model/mlmHead';
 import { parseBertConfig } from '../model/config';
@@ -11,7 +11,8 @@ import type { BertNormalizerSettings } from '../tokenizer/bertPreTokenize';
 import { specFromTokenizerJson, specFromVocabTxt } from '../tokenizer/loadTokenizer';
 import type { Vocabulary } from '../tokenizer/vocabulary';
 import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
-import { assignHfArrays, hfWeightProblems, mlmHeadToHfArrays, modelToHfArrays, normalizeHfName } from './hfWeights';
+import { InputError, parseJsonFile, shown } from '../errors';
+import { assignHfArrays, hfWeightProblems, weightProblemsError, mlmHeadToHfArrays, modelToHfArrays, normalizeHfName } from './hfWeights';
 import { readSafetensors, serializeSafetensors, type LoadedTensor, type TensorToWrite, type WritableDtype } from './safetensors';
 
 export const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
@@ -43,13 +44,9 @@ export interface ReadHfFolderOptions {
 /** The task head of BertForSequenceClassification: what a pre-trained BERT may lack. */
 export const TASK_HEAD_NAMES = ['bert.pooler.dense.weight', 'bert.pooler.dense.bias', 'classifier.weight', 'classifier.bias'];
 
-function readJson(path: string): unknown {
-  if (!existsSync(path)) throw new Error(`${path}: file not found`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+function readJson(path: string, what: string): unknown {
+  if (!existsSync(path)) throw new InputError({ file: path, expected: what, found: 'no file at this path' });
+  return parseJsonFile(readFileSync(path, 'utf8'), path, what);
 }
 
 /** The weights of a folder: model.safetensors, or the shards listed in model.safetensors.index.json. */
@@ -59,19 +56,19 @@ function readWeights(folder: string): Map<string, LoadedTensor> {
   const files: string[] = [];
   if (existsSync(single)) files.push(single);
   else if (existsSync(index)) {
-    const map = (readJson(index) as { weight_map?: Record<string, string> }).weight_map;
-    if (!map || typeof map !== 'object') throw new Error(`${index}: no "weight_map"`);
+    const map = (readJson(index, 'the index of the weight shards (JSON)') as { weight_map?: Record<string, string> }).weight_map;
+    if (!map || typeof map !== 'object') throw new InputError({ file: index, field: 'weight_map', expected: 'an object { tensor: shard file }', found: shown(map) });
     files.push(...[...new Set(Object.values(map))].map((f) => join(folder, f)));
   } else if (existsSync(join(folder, 'pytorch_model.bin'))) {
-    throw new Error(`${folder}: only pytorch_model.bin (a PyTorch pickle) is there; save the model as model.safetensors (transformers: save_pretrained(..., safe_serialization=True))`);
+    throw new InputError({ file: folder, expected: 'model.safetensors', found: 'only pytorch_model.bin (a PyTorch pickle)', hint: 'save the model as model.safetensors (transformers: save_pretrained(..., safe_serialization=True))' });
   } else {
-    throw new Error(`${folder}: no model.safetensors`);
+    throw new InputError({ file: folder, expected: 'model.safetensors (or model.safetensors.index.json and its shards)', found: 'neither' });
   }
   const tensors = new Map<string, LoadedTensor>();
   for (const file of files) {
     for (const [name, t] of readSafetensors(file).tensors) {
       const key = normalizeHfName(name);
-      if (tensors.has(key)) throw new Error(`${file}: tensor ${key} appears twice`);
+      if (tensors.has(key)) throw new InputError({ file, field: `tensor ${key}`, expected: 'each tensor once in the shards', found: 'it a second time' });
       tensors.set(key, t);
     }
   }
@@ -88,7 +85,7 @@ function readVocab(folder: string): Vocabulary | undefined {
 /** Checks a vocabulary against the embedding: more tokens than rows is an error, fewer a note. */
 function vocabNote(vocab: Vocabulary, config: BertConfig, where: string): string | undefined {
   if (vocab.size > config.vocab_size) {
-    throw new Error(`${where}: the vocabulary has ${vocab.size} tokens but the word embedding has ${config.vocab_size} rows (vocab_size): token ids ${config.vocab_size}..${vocab.size - 1} would have no embedding`);
+    throw new InputError({ file: where, expected: `a vocabulary of at most ${config.vocab_size} tokens (vocab_size, the rows of the word embedding)`, found: `${vocab.size} tokens: token ids ${config.vocab_size}..${vocab.size - 1} would have no embedding` });
   }
   if (vocab.size < config.vocab_size) return `${where}: the vocabulary has ${vocab.size} tokens, the embedding ${config.vocab_size} rows (the extra rows are never used)`;
   return undefined;
@@ -112,19 +109,25 @@ function splitPretrainingTensors(tensors: Map<string, LoadedTensor>, notes: stri
   return { tensors: encoder, mlmHead: complete ? head : undefined };
 }
 
+/** The weights file of a folder, for messages: model.safetensors (or the index of its shards). */
+function weightsFileOf(folder: string): string {
+  const index = join(folder, 'model.safetensors.index.json');
+  return !existsSync(join(folder, 'model.safetensors')) && existsSync(index) ? index : join(folder, 'model.safetensors');
+}
+
 /** Reads and checks a Hugging Face BERT folder. */
 export function readHfFolder(folder: string, options: ReadHfFolderOptions = {}): HfFolderContent {
-  if (!existsSync(folder)) throw new Error(`${folder}: folder not found`);
+  if (!existsSync(folder)) throw new InputError({ file: folder, expected: 'a Hugging Face BERT folder', found: 'no folder at this path' });
   const configPath = join(folder, 'config.json');
-  const config = parseBertConfig(readJson(configPath), configPath);
+  const config = parseBertConfig(readJson(configPath, 'the config.json of a Hugging Face BERT folder'), configPath);
   const notes: string[] = [];
   const split = options.allowNewHead ? splitPretrainingTensors(readWeights(folder), notes) : { tensors: readWeights(folder), mlmHead: undefined };
   const tensors = split.tensors;
   const missingHead = options.allowNewHead ? TASK_HEAD_NAMES.filter((n) => !tensors.has(n)) : [];
   const problems = hfWeightProblems(config, tensors).filter((p) => !missingHead.some((n) => p.startsWith(`missing tensor ${n} `)));
-  if (problems.length) throw new Error(`${folder}: the weights do not match config.json:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length) throw weightProblemsError(weightsFileOf(folder), `the tensors of ${basename(configPath)}`, problems);
   for (const [name, t] of tensors) {
-    if (!(t.values instanceof Float32Array) && name !== 'bert.embeddings.position_ids') throw new Error(`${folder}: tensor ${name} has integer dtype ${t.dtype}, expected a float type`);
+    if (!(t.values instanceof Float32Array) && name !== 'bert.embeddings.position_ids') throw new InputError({ file: weightsFileOf(folder), field: `tensor ${name}`, expected: 'a float dtype', found: `the integer dtype ${t.dtype}` });
   }
   const vocab = readVocab(folder);
   if (vocab) {
@@ -211,7 +214,7 @@ export interface WriteHfFolderOptions {
 export async function writeHfFolder(model: BertModel, target: string, options: WriteHfFolderOptions = {}): Promise<void> {
   const { config } = model;
   const tokenizerVocab = options.tokenizerFrom ? readVocab(options.tokenizerFrom) : options.vocab;
-  if (options.tokenizerFrom && !tokenizerVocab) throw new Error(`${options.tokenizerFrom}: no vocab.txt or tokenizer.json to copy`);
+  if (options.tokenizerFrom && !tokenizerVocab) throw new InputError({ file: options.tokenizerFrom, expected: 'vocab.txt or tokenizer.json to copy', found: 'neither' });
   if (tokenizerVocab) vocabNote(tokenizerVocab, config, options.tokenizerFrom ?? 'the vocabulary');
   let arrays = modelToHfArrays(model);
   if (options.mlmHead) {

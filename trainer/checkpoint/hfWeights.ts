@@ -7,6 +7,17 @@ import { fromHfLayout, toHfLayout } from '../model/weights';
 import type { BertConfig, BertModel } from '../model/types';
 import { hfLayoutOfHead, type MlmHead } from '../model/mlmHead';
 import type { NamedArray } from './safetensors';
+import { InputError } from '../errors';
+
+/** How many problems a message lists before "and N more". */
+const SHOWN_PROBLEMS = 6;
+
+/** One InputError for the problems of a checkpoint's tensors (hfWeightProblems), the first few by name. */
+export function weightProblemsError(file: string, expected: string, problems: readonly string[]): InputError {
+  const listed = problems.slice(0, SHOWN_PROBLEMS).join('; ');
+  const more = problems.length > SHOWN_PROBLEMS ? `; and ${problems.length - SHOWN_PROBLEMS} more` : '';
+  return new InputError({ file, expected, found: `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${listed}${more}` });
+}
 
 /** Buffers Hugging Face saves next to the weights; they are not weights and are ignored on load. */
 export const IGNORED_HF_TENSORS = new Set(['bert.embeddings.position_ids']);
@@ -110,8 +121,8 @@ export function assignMlmHeadArrays(head: MlmHead, arrays: ReadonlyMap<string, N
     const a = arrays.get(name);
     const transpose = hfLayoutOfHead(name) === 'transpose';
     const expected = transpose ? [...variable.shape].reverse() : variable.shape;
-    if (!a) throw new Error(`${source}: no ${name}`);
-    if (a.shape.join(',') !== expected.join(',')) throw new Error(`${source}: ${name} has shape [${a.shape}], expected [${expected}]`);
+    if (!a) throw new InputError({ file: source, field: `tensor ${name}`, expected: `a tensor of shape [${expected}]`, found: 'none' });
+    if (a.shape.join(',') !== expected.join(',')) throw new InputError({ file: source, field: `tensor ${name}`, expected: `shape [${expected}]`, found: `[${a.shape}]` });
     tf.tidy(() => {
       const t = tf.tensor(a.values as Float32Array, a.shape, 'float32');
       variable.assign(transpose ? tf.transpose(t) : t);
@@ -128,11 +139,11 @@ export function assignHfArrays(model: BertModel, arrays: ReadonlyMap<string, Nam
   const keepFresh = options.keepFresh ?? new Set<string>();
   const problems = hfWeightProblems(model.config, arrays).filter((p) => ![...keepFresh].some((name) => p.startsWith(`missing tensor ${name} `)));
   for (const name of model.namedWeights().keys()) if (!problems.length && !arrays.has(name) && !keepFresh.has(name)) problems.push(`missing tensor ${name}`);
-  if (problems.length) throw new Error(`${source}: the weights do not fit the model:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length) throw weightProblemsError(source, 'the tensors of the model', problems);
   for (const [name, variable] of model.namedWeights()) {
     if (keepFresh.has(name)) continue;
     const a = arrays.get(name)!;
-    if (!(a.values instanceof Float32Array)) throw new Error(`${source}: tensor ${name} holds integers, expected floats`);
+    if (!(a.values instanceof Float32Array)) throw new InputError({ file: source, field: `tensor ${name}`, expected: 'floats', found: 'integers' });
     tf.tidy(() => variable.assign(fromHfLayout(name, tf.tensor(a.values, a.shape, 'float32'))));
   }
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
+import { InputError, parseJsonFile, shown } from '../errors';
 import { readSafetensors, serializeSafetensors, type LoadedTensor, type NamedArray, type TensorToWrite } from './safetensors';
 
 export const TENSORS_FILE = 'tensors.safetensors';
@@ -48,22 +49,17 @@ export async function writeNamedTensorsState(target: string, format: string, ten
 
 /** Reads a folder written by writeNamedTensorsState with the same `format`. */
 export function readNamedTensorsState(folder: string, format: string): NamedTensorsState {
-  if (!existsSync(folder)) throw new Error(`${folder}: checkpoint folder not found`);
+  if (!existsSync(folder)) throw new InputError({ file: folder, expected: 'a checkpoint folder', found: 'no folder at this path' });
   const statePath = join(folder, STATE_FILE);
-  if (!existsSync(statePath)) throw new Error(`${statePath}: file not found (is ${folder} a checkpoint?)`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(statePath, 'utf8'));
-  } catch (e) {
-    throw new Error(`${statePath}: not valid JSON (${(e as Error).message})`);
-  }
+  if (!existsSync(statePath)) throw new InputError({ file: statePath, expected: `the ${STATE_FILE} of a checkpoint`, found: 'no file at this path' });
+  const parsed = parseJsonFile(readFileSync(statePath, 'utf8'), statePath, `the ${STATE_FILE} of a checkpoint (JSON)`);
   const head = parsed as { format?: unknown; version?: unknown; state?: unknown };
   if (typeof parsed !== 'object' || parsed === null || head.format !== format) {
-    throw new Error(`${statePath}: format ${JSON.stringify(head?.format)} is not "${format}"`);
+    throw new InputError({ file: statePath, field: 'format', expected: `"${format}"`, found: shown(head?.format) });
   }
-  if (head.version !== VERSION) throw new Error(`${statePath}: version ${JSON.stringify(head.version)} is not supported (expected ${VERSION})`);
+  if (head.version !== VERSION) throw new InputError({ file: statePath, field: 'version', expected: `version ${VERSION}`, found: shown(head.version) });
   const tensorsPath = join(folder, TENSORS_FILE);
-  if (!existsSync(tensorsPath)) throw new Error(`${tensorsPath}: file not found`);
+  if (!existsSync(tensorsPath)) throw new InputError({ file: tensorsPath, expected: `the ${TENSORS_FILE} of a checkpoint`, found: 'no file at this path' });
   return { tensors: readSafetensors(tensorsPath).tensors, state: head.state };
 }
 
@@ -86,7 +82,7 @@ export function assignArraysToVariables(named: ReadonlyMap<string, tf.Variable>,
     else if (a.shape.join(',') !== v.shape.join(',')) problems.push(`${name} has shape [${a.shape}], expected [${v.shape}]`);
   }
   for (const name of arrays.keys()) if (!named.has(name)) problems.push(`unexpected tensor ${name}`);
-  if (problems.length) throw new Error(`${source}:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length) throw new InputError({ file: source, expected: 'a tensor of the right shape for each variable', found: problems.join('; ') });
   for (const [name, v] of named) {
     const a = arrays.get(name)!;
     tf.tidy(() => v.assign(tf.tensor(a.values, a.shape, v.dtype)));

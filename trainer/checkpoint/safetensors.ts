@@ -12,7 +12,8 @@
  * Reading converts F32, F16, BF16 and F64 to float32, and I64, I32, I16, I8, U8 and BOOL to int32
  * (an I64 value outside the int32 range is an error). Other dtypes (U16, U32, U64, F8_*) are refused.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { InputError, shown } from '../errors';
 import { writeFileAtomic } from '../util/atomicFile';
 import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from './halfFloat';
 
@@ -61,7 +62,7 @@ function copyBytes(bytes: Uint8Array, offset: number, length: number): ArrayBuff
   return out.buffer;
 }
 
-function decode(bytes: Uint8Array, offset: number, dtype: SafetensorsDtype, count: number, where: string): Float32Array | Int32Array {
+function decode(bytes: Uint8Array, offset: number, dtype: SafetensorsDtype, count: number, where: { file: string; field: string }): Float32Array | Int32Array {
   const buffer = copyBytes(bytes, offset, count * DTYPE_SIZE[dtype]);
   switch (dtype) {
     case 'F32':
@@ -86,7 +87,7 @@ function decode(bytes: Uint8Array, offset: number, dtype: SafetensorsDtype, coun
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) {
         const v = wide[i];
-        if (v > 2147483647n || v < -2147483648n) throw new Error(`${where}: I64 value ${v} at index ${i} does not fit in int32`);
+        if (v > 2147483647n || v < -2147483648n) throw new InputError({ file: where.file, field: where.field, expected: 'I64 values that fit in int32', found: `${v} at index ${i}` });
         out[i] = Number(v);
       }
       return out;
@@ -96,65 +97,65 @@ function decode(bytes: Uint8Array, offset: number, dtype: SafetensorsDtype, coun
 
 /** Parses the bytes of a .safetensors file. `source` names it in errors. */
 export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsContent {
-  if (bytes.length < 8) throw new Error(`${source}: corrupt safetensors file: ${bytes.length} bytes, shorter than the 8-byte header length`);
+  const corrupt = (expected: string, found: string, field?: string, hint?: string) => new InputError({ file: source, field, expected, found, hint });
+  if (bytes.length < 8) throw corrupt('a safetensors file: an 8-byte header length, the JSON header, the data', `${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(bytes.length - 8)) {
-    throw new Error(`${source}: corrupt safetensors header: its length ${headerLength} exceeds the ${bytes.length - 8} bytes after the length field`);
+    throw corrupt(`a safetensors header length within the ${bytes.length - 8} bytes after the length field`, `${headerLength}`, 'header length', 'the file is cut short or not a safetensors file');
   }
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw new Error(`${source}: corrupt safetensors header: length ${headerLength} is over the ${MAX_HEADER_BYTES}-byte limit`);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw corrupt(`a safetensors header of at most ${MAX_HEADER_BYTES} bytes`, `${headerLength} bytes`, 'header length');
   const n = Number(headerLength);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
-    throw new Error(`${source}: corrupt safetensors header: not valid UTF-8 JSON (${(e as Error).message})`);
+    throw corrupt('a safetensors header of UTF-8 JSON', `text that is not (${(e as Error).message.split('\n')[0].slice(0, 60)})`, 'header');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error(`${source}: corrupt safetensors header: expected a JSON object`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw corrupt('a safetensors header that is a JSON object', shown(header, 40), 'header');
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
   const entries: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof info !== 'object' || info === null || Array.isArray(info)) throw new Error(`${source}: corrupt safetensors header: __metadata__ must be an object of strings`);
+      if (typeof info !== 'object' || info === null || Array.isArray(info)) throw corrupt('an object of strings', shown(info, 40), '__metadata__');
       for (const [key, value] of Object.entries(info)) {
-        if (typeof value !== 'string') throw new Error(`${source}: corrupt safetensors header: __metadata__.${key} must be a string, got ${JSON.stringify(value)}`);
+        if (typeof value !== 'string') throw corrupt('a string', shown(value, 40), `__metadata__.${key}`);
         metadata[key] = value;
       }
       continue;
     }
-    const where = `${source}: tensor "${name}"`;
-    if (typeof info !== 'object' || info === null) throw new Error(`${where}: corrupt header entry ${JSON.stringify(info)}`);
+    const field = `tensor ${shown(name)}`;
+    if (typeof info !== 'object' || info === null) throw corrupt('a header entry { dtype, shape, data_offsets }', shown(info, 40), field);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-    if (!isDtype(dtype)) {
-      throw new Error(`${where}: unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(DTYPE_SIZE).join(', ')})`);
-    }
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${where}: corrupt shape ${JSON.stringify(shape)}`);
+    if (!isDtype(dtype)) throw corrupt(`a dtype of ${Object.keys(DTYPE_SIZE).join(', ')}`, shown(dtype), `${field} dtype`);
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw corrupt('a shape of whole numbers >= 0', shown(shape, 40), `${field} shape`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || o < 0) || offsets[0] > offsets[1]) {
-      throw new Error(`${where}: corrupt data_offsets ${JSON.stringify(offsets)}`);
+      throw corrupt('data_offsets [begin, end] with 0 <= begin <= end', shown(offsets, 40), `${field} data_offsets`);
     }
     const [begin, end] = offsets as number[];
-    if (end > dataLength) throw new Error(`${where}: data_offsets [${begin}, ${end}] are out of range (the data has ${dataLength} bytes)`);
     const expected = elementCount(shape) * DTYPE_SIZE[dtype];
-    if (end - begin !== expected) {
-      throw new Error(`${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but ${dtype} [${shape}] needs ${expected}`);
-    }
+    if (end - begin !== expected) throw corrupt(`${expected} bytes for ${dtype} [${shape}]`, `data_offsets [${begin}, ${end}], ${end - begin} bytes`, `${field} data_offsets`);
     entries.push({ name, dtype, shape, begin, end });
+  }
+  // The header says how much data there is: a file cut short (a copy or download that stopped) has less.
+  const needed = entries.reduce((m, e) => Math.max(m, e.end), 0);
+  if (needed > dataLength) {
+    const last = entries.find((e) => e.end === needed)!;
+    throw corrupt(`${needed} bytes of tensor data after the header (tensor ${shown(last.name)} ends at byte ${needed})`, `${dataLength}`, undefined, 'the file is truncated');
   }
   // The data must be covered exactly: sorted by offset, each tensor starts where the previous ends.
   const sorted = entries.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
   let position = 0;
   for (const e of sorted) {
-    if (e.begin !== position) {
-      throw new Error(`${source}: corrupt safetensors data: tensor "${e.name}" starts at byte ${e.begin}, expected ${position} (a gap or an overlap)`);
-    }
+    if (e.begin !== position) throw corrupt(`the tensor to start at byte ${position} of the data`, `byte ${e.begin} (a gap or an overlap)`, `tensor ${shown(e.name)} data_offsets`);
     position = e.end;
   }
-  if (position !== dataLength) throw new Error(`${source}: corrupt safetensors data: the tensors cover ${position} of the ${dataLength} data bytes`);
+  if (position !== dataLength) throw corrupt(`tensors that cover all ${dataLength} data bytes`, `${position} bytes covered`, 'data');
   const tensors = new Map<string, LoadedTensor>();
   for (const e of entries) {
-    const values = decode(bytes, dataStart + e.begin, e.dtype, elementCount(e.shape), `${source}: tensor "${e.name}"`);
+    const values = decode(bytes, dataStart + e.begin, e.dtype, elementCount(e.shape), { file: source, field: `tensor ${shown(e.name)}` });
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, values });
   }
   return { tensors, metadata };
@@ -215,11 +216,12 @@ export function serializeSafetensors(tensors: ReadonlyMap<string, TensorToWrite>
 }
 
 export function readSafetensors(path: string): SafetensorsContent {
+  if (!existsSync(path)) throw new InputError({ file: path, expected: 'a safetensors file', found: 'no file at this path' });
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new Error(`${path}: cannot read the safetensors file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new InputError({ file: path, expected: 'a readable safetensors file', found: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
   return parseSafetensors(bytes, path);
 }

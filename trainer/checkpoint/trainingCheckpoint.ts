@@ -7,6 +7,7 @@
 import type { AdamWState } from '../optim/adamw';
 import { readNamedTensorsState, writeNamedTensorsState, assertJsonSafe } from './namedState';
 import type { LoadedTensor, NamedArray, TensorToWrite } from './safetensors';
+import { InputError, shown } from '../errors';
 
 export const TRAINING_CHECKPOINT_FORMAT = 'lrc-distill-training-checkpoint';
 
@@ -69,7 +70,7 @@ export async function writeTrainingCheckpoint(folder: string, checkpoint: Traini
 }
 
 function floats(t: LoadedTensor, name: string, where: string): NamedArray & { values: Float32Array } {
-  if (!(t.values instanceof Float32Array)) throw new Error(`${where}: tensor ${name} is ${t.dtype}, expected a float type`);
+  if (!(t.values instanceof Float32Array)) throw new InputError({ file: where, field: `tensor ${name}`, expected: 'a float dtype', found: t.dtype });
   return { shape: t.shape, values: t.values };
 }
 
@@ -78,7 +79,7 @@ export function readTrainingCheckpoint(folder: string): TrainingCheckpoint {
   const where = `${folder}/state.json`;
   const s = state as Partial<StoredState> | null;
   const problems: string[] = [];
-  if (!s || typeof s !== 'object') throw new Error(`${where}: "state" must be an object`);
+  if (!s || typeof s !== 'object') throw new InputError({ file: where, field: 'state', expected: 'an object', found: JSON.stringify(s) ?? 'nothing' });
   if (!Number.isInteger(s.step) || s.step! < 0) problems.push(`step must be an integer >= 0, got ${JSON.stringify(s.step)}`);
   if (typeof s.stage !== 'number') problems.push(`stage must be a number, got ${JSON.stringify(s.stage)}`);
   for (const key of ['lossWeights', 'random'] as const) {
@@ -86,7 +87,7 @@ export function readTrainingCheckpoint(folder: string): TrainingCheckpoint {
     if (!value || typeof value !== 'object' || Object.values(value).some((v) => typeof v !== 'number')) problems.push(`${key} must be an object of numbers, got ${JSON.stringify(value)}`);
   }
   if (!s.optimizer || !Number.isInteger(s.optimizer.step) || typeof s.optimizer.params !== 'object') problems.push(`optimizer must be { step, params }, got ${JSON.stringify(s.optimizer)?.slice(0, 80)}`);
-  if (problems.length) throw new Error(`${where}:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length) throw new InputError({ file: where, expected: 'the state of a training checkpoint', found: problems.join('; ') });
 
   const student = new Map<string, NamedArray>();
   const projections = new Map<string, NamedArray>();
@@ -95,21 +96,21 @@ export function readTrainingCheckpoint(folder: string): TrainingCheckpoint {
     if (name.startsWith(STUDENT)) student.set(name.slice(STUDENT.length), floats(t, name, folder));
     else if (name.startsWith(PROJECTION)) projections.set(name.slice(PROJECTION.length), floats(t, name, folder));
     else if (name.startsWith(OPTIMIZER)) moments.set(name.slice(OPTIMIZER.length), t);
-    else throw new Error(`${folder}: unexpected tensor ${name} in the training checkpoint`);
+    else throw new InputError({ file: `${folder}/tensors.safetensors`, field: `tensor ${name}`, expected: 'student/, projection/ or optimizer/ tensors', found: shown(name) });
   }
   const params: AdamWState['params'] = {};
   for (const [name, p] of Object.entries(s.optimizer!.params)) {
     const m = moments.get(`${name}/m`);
     const v = moments.get(`${name}/v`);
-    if (!m || !v) throw new Error(`${folder}: the optimiser moments of ${name} are missing (${OPTIMIZER}${name}/m and /v)`);
+    if (!m || !v) throw new InputError({ file: `${folder}/tensors.safetensors`, field: `${OPTIMIZER}${name}`, expected: `the optimiser moments ${OPTIMIZER}${name}/m and /v`, found: 'none' });
     for (const [t, kind] of [[m, 'm'], [v, 'v']] as const) {
-      if (t.shape.join(',') !== p.shape.join(',')) throw new Error(`${folder}: ${OPTIMIZER}${name}/${kind} has shape [${t.shape}], state.json says [${p.shape}]`);
+      if (t.shape.join(',') !== p.shape.join(',')) throw new InputError({ file: `${folder}/tensors.safetensors`, field: `${OPTIMIZER}${name}/${kind}`, expected: `shape [${p.shape}] (as state.json says)`, found: `[${t.shape}]` });
     }
     moments.delete(`${name}/m`);
     moments.delete(`${name}/v`);
     params[name] = { step: p.step, shape: p.shape, m: floats(m, `${name}/m`, folder).values, v: floats(v, `${name}/v`, folder).values };
   }
-  if (moments.size) throw new Error(`${folder}: optimiser tensors without an entry in state.json: ${[...moments.keys()].join(', ')}`);
+  if (moments.size) throw new InputError({ file: `${folder}/tensors.safetensors`, expected: 'an entry in state.json for each optimiser tensor', found: `none for ${[...moments.keys()].join(', ')}` });
   return {
     step: s.step!,
     stage: s.stage!,

@@ -2,6 +2,7 @@
 // type-checked, shapes that cannot work are refused with the values named, and optional fields get
 // the defaults of Hugging Face's BertConfig. Fields the model does not read (architectures,
 // torch_dtype, ...) are ignored.
+import { InputError } from '../errors';
 import type { BertConfig } from './types';
 
 /** The defaults of transformers.BertConfig (bert-base-uncased's shape). */
@@ -29,7 +30,7 @@ type Raw = Record<string, unknown>;
 /** Parses and checks a config.json object. `source` names it in error messages (e.g. a file path). */
 export function parseBertConfig(json: unknown, source = 'config.json'): BertConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Error(`${source}: a BERT config must be a JSON object, got ${describe(json)}`);
+    throw new InputError({ file: source, expected: 'a BERT config (a JSON object)', found: describe(json) });
   }
   const raw = json as Raw;
   const errors: string[] = [];
@@ -71,7 +72,7 @@ export function parseBertConfig(json: unknown, source = 'config.json'): BertConf
   if (config.pad_token_id >= config.vocab_size) {
     errors.push(`pad_token_id ${config.pad_token_id} is not a token of the vocabulary (vocab_size ${config.vocab_size})`);
   }
-  if (errors.length) throw new Error(`${source}: invalid BERT config:\n  - ${errors.join('\n  - ')}`);
+  if (errors.length) throw new InputError({ file: source, expected: 'a valid BERT config', found: `${errors.length === 1 ? '' : `${errors.length} problems: `}${errors.join('; ')}` });
   return config;
 }
 

@@ -108,7 +108,7 @@ test('missing and extra tensors and shape mismatches are reported by name, all a
     t.set('classifier.weight', { shape: [3, 32], values: new Float32Array(96) });
   });
   assert.throws(() => readHfFolder(dir), (e: Error) => {
-    assert.match(e.message, /the weights do not match config.json/);
+    assert.match(e.message, /model.safetensors: expected the tensors of config.json, found 4 problems: /);
     assert.match(e.message, /missing tensor bert\.pooler\.dense\.bias \(expected \[32\]\)/);
     assert.match(e.message, /unexpected tensor cls\.predictions\.bias/);
     assert.match(e.message, /classifier\.weight has shape \[3,32\], expected \[2,32\] \(num_labels, hidden_size from config.json\)/);
@@ -125,7 +125,7 @@ test('a config that does not belong to the weights is named: hidden size and lay
 test('a vocabulary larger than the embedding is an error, a smaller one a note', () => {
   const big = brokenCopy();
   writeFileSync(join(big, 'vocab.txt'), readFileSync(join(big, 'vocab.txt'), 'utf8') + 'extra1\nextra2\n');
-  assert.throws(() => readHfFolder(big), /the vocabulary has 52 tokens but the word embedding has 50 rows \(vocab_size\): token ids 50\.\.51 would have no embedding/);
+  assert.throws(() => readHfFolder(big), /expected a vocabulary of at most 50 tokens \(vocab_size, the rows of the word embedding\), found 52 tokens: token ids 50\.\.51 would have no embedding/);
   const small = brokenCopy();
   writeFileSync(join(small, 'vocab.txt'), SMALL_VOCAB.join('\n') + '\n');
   assert.match(readHfFolder(small).notes.join('\n'), /the vocabulary has 27 tokens, the embedding 50 rows/);
@@ -133,13 +133,13 @@ test('a vocabulary larger than the embedding is an error, a smaller one a note',
 
 test('missing files and unreadable weights are named', () => {
   const dir = tempDir();
-  assert.throws(() => readHfFolder(join(dir, 'nope')), /nope: folder not found/);
-  assert.throws(() => readHfFolder(dir), /config.json: file not found/);
+  assert.throws(() => readHfFolder(join(dir, 'nope')), /nope: expected a Hugging Face BERT folder, found no folder at this path/);
+  assert.throws(() => readHfFolder(dir), /config.json: expected the config.json of a Hugging Face BERT folder, found no file at this path/);
   cpSync(join(FIXTURE, 'config.json'), join(dir, 'config.json'));
   writeFileSync(join(dir, 'pytorch_model.bin'), 'pickle');
-  assert.throws(() => readHfFolder(dir), /only pytorch_model.bin \(a PyTorch pickle\) is there/);
+  assert.throws(() => readHfFolder(dir), /found only pytorch_model.bin \(a PyTorch pickle\); save the model as model.safetensors/);
   writeFileSync(join(dir, 'model.safetensors'), new Uint8Array([1, 2, 3]));
-  assert.throws(() => readHfFolder(dir), /model.safetensors: corrupt safetensors file: 3 bytes/);
+  assert.throws(() => readHfFolder(dir), /model.safetensors: expected a safetensors file: .*, found 3 bytes/);
   writeFileSync(join(dir, 'config.json'), '{"hidden_size": 30, "num_attention_heads": 4}');
   assert.throws(() => readHfFolder(dir), /hidden_size 30 is not a multiple of num_attention_heads 4/);
 });
@@ -151,9 +151,9 @@ test('writing is atomic: an existing folder is replaced whole, a failed write le
   await writeHfFolder(first, dir, { vocab: new Vocabulary(SMALL_VOCAB, 'small') });
   writeFileSync(join(dir, 'stale.txt'), 'from before');
   const second = Bert.fromConfigJson({ ...TINY, vocab_size: 5 }, { seed: 2 });
-  await assert.rejects(writeHfFolder(second, dir, { vocab: new Vocabulary(SMALL_VOCAB, 'small') }), /the vocabulary has 27 tokens but the word embedding has 5 rows/);
+  await assert.rejects(writeHfFolder(second, dir, { vocab: new Vocabulary(SMALL_VOCAB, 'small') }), /expected a vocabulary of at most 5 tokens \(vocab_size, the rows of the word embedding\), found 27 tokens/);
   assert.ok(existsSync(join(dir, 'stale.txt')), 'the old folder is untouched');
-  await assert.rejects(writeHfFolder(second, dir, { tokenizerFrom: parent }), /no vocab.txt or tokenizer.json to copy/);
+  await assert.rejects(writeHfFolder(second, dir, { tokenizerFrom: parent }), /expected vocab.txt or tokenizer.json to copy, found neither/);
   await writeHfFolder(first, dir, { tokenizerFrom: dir });
   assert.ok(!existsSync(join(dir, 'stale.txt')), 'replaced whole');
   assert.deepEqual(readdirSync(parent), ['model']);

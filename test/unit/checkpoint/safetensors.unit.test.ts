@@ -67,31 +67,31 @@ test('written layout: header padded to 8 bytes, larger dtypes first, each tensor
 
 test('corrupt files are refused with the reason', () => {
   const ok = { w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
-  assert.throws(() => parseSafetensors(new Uint8Array(5), 'f.st'), /f.st: corrupt safetensors file: 5 bytes/);
-  assert.throws(() => parseSafetensors(file(ok, f32Bytes(1, 2), 999), 'f.st'), /f.st: corrupt safetensors header: its length 999 exceeds the \d+ bytes/);
-  assert.throws(() => parseSafetensors(file('{"w": ', []), 'f.st'), /f.st: corrupt safetensors header: not valid UTF-8 JSON/);
-  assert.throws(() => parseSafetensors(file('[1, 2]', []), 'f.st'), /expected a JSON object/);
-  assert.throws(() => parseSafetensors(file({ __metadata__: { n: 1 } }, [])), /__metadata__.n must be a string, got 1/);
-  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [2, -1], data_offsets: [0, 8] } }, f32Bytes(1, 2))), /tensor "w": corrupt shape \[2,-1\]/);
-  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, f32Bytes(1, 2))), /tensor "w": corrupt data_offsets \[8,0\]/);
+  assert.throws(() => parseSafetensors(new Uint8Array(5), 'f.st'), /f.st: expected a safetensors file: an 8-byte header length, the JSON header, the data, found 5 bytes/);
+  assert.throws(() => parseSafetensors(file(ok, f32Bytes(1, 2), 999), 'f.st'), /f.st: header length: expected a safetensors header length within the \d+ bytes after the length field, found 999; the file is cut short/);
+  assert.throws(() => parseSafetensors(file('{"w": ', []), 'f.st'), /f.st: header: expected a safetensors header of UTF-8 JSON, found text that is not/);
+  assert.throws(() => parseSafetensors(file('[1, 2]', []), 'f.st'), /header: expected a safetensors header that is a JSON object, found \[1,2\]/);
+  assert.throws(() => parseSafetensors(file({ __metadata__: { n: 1 } }, [])), /__metadata__.n: expected a string, found 1/);
+  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [2, -1], data_offsets: [0, 8] } }, f32Bytes(1, 2))), /tensor "w" shape: expected a shape of whole numbers >= 0, found \[2,-1\]/);
+  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, f32Bytes(1, 2))), /tensor "w" data_offsets: expected data_offsets \[begin, end\] with 0 <= begin <= end, found \[8,0\]/);
 });
 
 test('offsets out of range, sizes that do not match, gaps, overlaps and unused bytes are refused', () => {
-  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 12] } }, f32Bytes(1, 2)), 'f.st'), /f.st: tensor "w": data_offsets \[0, 12\] are out of range \(the data has 8 bytes\)/);
-  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32Bytes(1, 2))), /holds? 8 bytes, but F32 \[3\] needs 12/);
-  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32Bytes(1, 2))), /tensor "w" starts at byte 4, expected 0 \(a gap or an overlap\)/);
+  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 12] } }, f32Bytes(1, 2)), 'f.st'), /f.st: expected 12 bytes of tensor data after the header \(tensor "w" ends at byte 12\), found 8; the file is truncated/);
+  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32Bytes(1, 2))), /expected 12 bytes for F32 \[3\], found data_offsets \[0, 8\], 8 bytes/);
+  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32Bytes(1, 2))), /tensor "w" data_offsets: expected the tensor to start at byte 0 of the data, found byte 4 \(a gap or an overlap\)/);
   assert.throws(
     () => parseSafetensors(file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32Bytes(1, 2))),
-    /starts at byte 4, expected 8/,
+    /expected the tensor to start at byte 8 of the data, found byte 4/,
   );
-  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32Bytes(1, 2))), /the tensors cover 4 of the 8 data bytes/);
+  assert.throws(() => parseSafetensors(file({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32Bytes(1, 2))), /data: expected tensors that cover all 8 data bytes, found 4 bytes covered/);
 });
 
 test('unsupported dtypes and int64 values beyond int32 are refused by name', () => {
-  assert.throws(() => parseSafetensors(file({ q: { dtype: 'F8_E4M3', shape: [1], data_offsets: [0, 1] } }, [0]), 'f.st'), /f.st: tensor "q": unsupported dtype "F8_E4M3" \(supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL\)/);
-  assert.throws(() => parseSafetensors(file({ u: { dtype: 'U32', shape: [1], data_offsets: [0, 4] } }, [0, 0, 0, 0])), /unsupported dtype "U32"/);
+  assert.throws(() => parseSafetensors(file({ q: { dtype: 'F8_E4M3', shape: [1], data_offsets: [0, 1] } }, [0]), 'f.st'), /f.st: tensor "q" dtype: expected a dtype of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL, found "F8_E4M3"/);
+  assert.throws(() => parseSafetensors(file({ u: { dtype: 'U32', shape: [1], data_offsets: [0, 4] } }, [0, 0, 0, 0])), /dtype: expected a dtype of .*, found "U32"/);
   const big = new Uint8Array(new BigInt64Array([2n ** 40n]).buffer);
-  assert.throws(() => parseSafetensors(file({ ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, Array.from(big))), /tensor "ids": I64 value 1099511627776 at index 0 does not fit in int32/);
+  assert.throws(() => parseSafetensors(file({ ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, Array.from(big))), /tensor "ids": expected I64 values that fit in int32, found 1099511627776 at index 0/);
 });
 
 test('writing checks values against dtype and shape', () => {

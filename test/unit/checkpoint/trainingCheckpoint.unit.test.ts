@@ -81,7 +81,7 @@ test('the generic named-tensors + JSON state: round trip, format check, JSON-uns
   const back = readNamedTensorsState(dir, 'my-format');
   assert.deepEqual(back.state, { note: 'hi', n: [1, 2] });
   assert.deepEqual(Array.from(back.tensors.get('x')!.values), [1, 2]);
-  assert.throws(() => readNamedTensorsState(dir, 'other'), /state.json: format "my-format" is not "other"/);
+  assert.throws(() => readNamedTensorsState(dir, 'other'), /state.json: format: expected "other", found "my-format"/);
   assert.throws(() => assertJsonSafe({ a: { b: [1, NaN] } }), /state.a.b\[1\] is NaN, which JSON cannot hold/);
   assert.throws(() => assertJsonSafe({ m: new Float32Array(2) }), /state.m is a typed array \(put it in the tensors\)/);
   assert.throws(() => assertJsonSafe({ u: undefined }), /state.u is undefined/);
@@ -91,7 +91,7 @@ test('the generic named-tensors + JSON state: round trip, format check, JSON-uns
 
 test('broken training checkpoints are refused with the reason', async () => {
   const root = mkdtempSync(join(tmpdir(), 'lrc-bad-'));
-  assert.throws(() => readTrainingCheckpoint(join(root, 'none')), /none: checkpoint folder not found/);
+  assert.throws(() => readTrainingCheckpoint(join(root, 'none')), /none: expected a checkpoint folder, found no folder at this path/);
   const base: TrainingCheckpoint = {
     step: 3, stage: 1, lossWeights: { alpha: 1 }, random: { r: 5 }, config: {},
     student: new Map(), projections: new Map([['projection.0.weight', { shape: [2, 2], values: new Float32Array(4) }]]),
@@ -110,16 +110,16 @@ test('broken training checkpoints are refused with the reason', async () => {
     writeFileSync(statePath, JSON.stringify(s));
   };
   edit((s) => (s.version = 9));
-  assert.throws(() => readTrainingCheckpoint(dir), /version 9 is not supported \(expected 1\)/);
+  assert.throws(() => readTrainingCheckpoint(dir), /version: expected version 1, found 9/);
   edit((s) => (s.state.step = 'three'));
   assert.throws(() => readTrainingCheckpoint(dir), /step must be an integer >= 0, got "three"/);
   edit((s) => (s.state.optimizer.params['projection.0.weight'].shape = [4]));
-  assert.throws(() => readTrainingCheckpoint(dir), /optimizer\/projection.0.weight\/m has shape \[2,2\], state.json says \[4\]/);
+  assert.throws(() => readTrainingCheckpoint(dir), /optimizer\/projection.0.weight\/m: expected shape \[4\] \(as state.json says\), found \[2,2\]/);
   edit((s) => (s.state.optimizer.params.other = { step: 1, shape: [1] }));
-  assert.throws(() => readTrainingCheckpoint(dir), /the optimiser moments of other are missing/);
+  assert.throws(() => readTrainingCheckpoint(dir), /optimizer\/other: expected the optimiser moments optimizer\/other\/m and \/v, found none/);
   edit((s) => delete s.state.optimizer.params['projection.0.weight']);
-  assert.throws(() => readTrainingCheckpoint(dir), /optimiser tensors without an entry in state.json: projection.0.weight\/m, projection.0.weight\/v/);
+  assert.throws(() => readTrainingCheckpoint(dir), /expected an entry in state.json for each optimiser tensor, found none for projection.0.weight\/m, projection.0.weight\/v/);
   writeFileSync(statePath, good);
   writeFileSync(join(dir, 'tensors.safetensors'), new Uint8Array(12));
-  assert.throws(() => readTrainingCheckpoint(dir), /tensors.safetensors: corrupt safetensors header: not valid UTF-8 JSON/);
+  assert.throws(() => readTrainingCheckpoint(dir), /tensors.safetensors: header: expected a safetensors header of UTF-8 JSON/);
 });

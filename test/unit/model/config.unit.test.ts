@@ -43,7 +43,7 @@ test('a hidden size that the heads do not divide is refused with both values', (
   assert.doesNotThrow(() => parseBertConfig({ hidden_size: 300, num_attention_heads: 12 }));
   assert.throws(
     () => parseBertConfig({ hidden_size: 312, num_attention_heads: 10 }),
-    /config\.json: invalid BERT config:[\s\S]*hidden_size 312 is not a multiple of num_attention_heads 10/,
+    /config\.json: expected a valid BERT config, found hidden_size 312 is not a multiple of num_attention_heads 10/,
   );
 });
 
@@ -58,7 +58,7 @@ test('every field is type-checked, and every problem is listed with its value', 
   } catch (err) {
     message = (err as Error).message;
   }
-  assert.match(message, /^teacher\/config\.json: invalid BERT config/);
+  assert.match(message, /^teacher\/config\.json: expected a valid BERT config, found 8 problems: /);
   assert.match(message, /vocab_size must be an integer >= 1, got "30522" \(string\)/);
   assert.match(message, /hidden_size must be an integer >= 1, got 32\.5 \(number\)/);
   assert.match(message, /num_hidden_layers must be an integer >= 1, got 0 \(number\)/);
@@ -73,7 +73,7 @@ test('unsupported architectures and activations are refused by name', () => {
   assert.throws(() => parseBertConfig({ hidden_act: 'relu' }), /hidden_act "relu" \(string\) is not supported: only 'gelu'/);
   assert.throws(() => parseBertConfig({ model_type: 'distilbert' }), /model_type must be 'bert', got "distilbert"/);
   assert.throws(() => parseBertConfig({ position_embedding_type: 'relative_key' }), /position_embedding_type "relative_key"/);
-  assert.throws(() => parseBertConfig([1, 2]), /config\.json: a BERT config must be a JSON object, got an array/);
+  assert.throws(() => parseBertConfig([1, 2]), /config\.json: expected a BERT config \(a JSON object\), found an array/);
 });
 
 test('labels and padding must agree with the rest of the config', () => {
