@@ -4,6 +4,7 @@
 // and stays itself 10%; the model must predict the original token at every chosen position. Plain JS
 // with a seeded generator, so a step's masks are reproducible and the same on every backend.
 import { SeededRandom } from '../util/random';
+import { UserError } from '../errors';
 
 export interface MaskingSettings {
   /** Share of real tokens chosen for prediction (BERT: 0.15). */
@@ -26,7 +27,7 @@ export interface MaskedBatch {
 export function maskBatch(inputIds: Int32Array, attentionMask: Int32Array, settings: MaskingSettings, seed: number): MaskedBatch {
   const { probability, maskId, vocabSize, specialIds } = settings;
   if (!(probability > 0 && probability < 1)) throw new Error(`masking probability must be in (0, 1), got ${probability}`);
-  if (maskId < 0 || maskId >= vocabSize) throw new Error(`the vocabulary has no [MASK] token (mask id ${maskId}): masked-language-model pre-training needs one`);
+  if (maskId < 0 || maskId >= vocabSize) throw new UserError(`the vocabulary has no [MASK] token (mask id ${maskId}): masked-language-model pre-training needs one`);
   const random = new SeededRandom(seed);
   const candidates: number[] = [];
   for (let i = 0; i < inputIds.length; i++) if (attentionMask[i] === 1 && !specialIds.has(inputIds[i])) candidates.push(i);

@@ -11,6 +11,7 @@
 // Ties are broken alphabetically, so the same texts always give the same vocabulary.
 import { bertPreTokenize, UNCASED_SETTINGS, type BertNormalizerSettings } from './bertPreTokenize';
 import { SPECIAL_TOKENS } from './vocabulary';
+import { UserError } from '../errors';
 
 export interface BuildVocabOptions {
   size: number;
@@ -36,7 +37,7 @@ export function buildWordPieceVocab(texts: Iterable<string>, options: BuildVocab
   if (!Number.isInteger(size) || size < SPECIALS.length + 2) throw new Error(`vocabulary size must be an integer >= ${SPECIALS.length + 2}, got ${size}`);
   const words = new Map<string, number>();
   for (const text of texts) for (const w of bertPreTokenize(text, normalizer)) bump(words, w, 1);
-  if (words.size === 0) throw new Error('cannot build a vocabulary: the texts hold no words');
+  if (words.size === 0) throw new UserError('cannot build a vocabulary: the texts hold no words');
 
   const vocab: string[] = [...SPECIALS];
   const has = new Set(vocab);

@@ -10,6 +10,7 @@
 //      floor(n / 2) and the longer ceil(n / 2), and on a tie the first text keeps floor(n / 2).
 // (The slow Python BertTokenizer removes one piece at a time from the longer text, which differs
 // from this on some ties; the fast tokenizer is what Hugging Face uses by default.)
+import { UserError } from '../errors';
 
 export interface EncodedInput {
   /** Unpadded: [CLS] A [SEP] (B [SEP]). */
@@ -44,7 +45,7 @@ export function longestFirstLengths(lengthA: number, lengthB: number, budget: nu
 export function encodeIds(idsA: readonly number[], idsB: readonly number[] | undefined, maxLength: number, special: SpecialIds): EncodedInput {
   const specials = idsB === undefined ? 2 : 3;
   if (!Number.isInteger(maxLength) || maxLength < specials) {
-    throw new Error(`maxLength must be an integer >= ${specials} (room for the special tokens), got ${maxLength}`);
+    throw new UserError(`maxLength must be an integer >= ${specials} (room for the special tokens), got ${maxLength}`);
   }
   const budget = maxLength - specials;
   let keepA: number;

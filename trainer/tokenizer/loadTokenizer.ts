@@ -21,6 +21,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError, UserError } from '../errors';
 import { LibraryBertTokenizer } from './libraryTokenizer';
 import { normalizerFromTokenizerConfig, parseTokenizerJson } from './tokenizerJson';
 import type { BertTokenizer, BertTokenizerSpec } from './types';
@@ -37,7 +38,7 @@ export interface LoadTokenizerOptions {
 
 /** The spec of a vocab.txt (+ optional tokenizer_config.json) pair of files. */
 export function specFromVocabTxt(vocabPath: string, tokenizerConfigPath?: string): BertTokenizerSpec {
-  if (!existsSync(vocabPath)) throw new Error(`vocabulary file not found: ${vocabPath}`);
+  if (!existsSync(vocabPath)) throw new InputError({ file: vocabPath, expected: 'a vocabulary file', found: 'no file at this path' });
   const configText = tokenizerConfigPath && existsSync(tokenizerConfigPath) ? readFileSync(tokenizerConfigPath, 'utf8') : undefined;
   return {
     vocab: Vocabulary.fromVocabTxt(readFileSync(vocabPath, 'utf8'), vocabPath),
@@ -49,7 +50,7 @@ export function specFromVocabTxt(vocabPath: string, tokenizerConfigPath?: string
 
 /** The spec of a tokenizer.json file. */
 export function specFromTokenizerJson(path: string): BertTokenizerSpec {
-  if (!existsSync(path)) throw new Error(`tokenizer file not found: ${path}`);
+  if (!existsSync(path)) throw new InputError({ file: path, expected: 'a tokenizer file', found: 'no file at this path' });
   return parseTokenizerJson(readFileSync(path, 'utf8'), path);
 }
 
@@ -65,7 +66,7 @@ export async function loadTokenizer(folder: string, options: LoadTokenizerOption
       return await LibraryBertTokenizer.fromTokenizerJson(jsonPath, spec);
     } catch (e) {
       if (implementation === 'tokenizers-library') throw e;
-      if (spec.typescriptUnsupported) throw new Error(`${(e as Error).message}; and ${spec.typescriptUnsupported}`);
+      if (spec.typescriptUnsupported) throw new UserError(`${(e as Error).message}; and ${spec.typescriptUnsupported}`, jsonPath);
       options.onNote?.(`using the TypeScript tokenizer for ${jsonPath}: ${(e as Error).message}`);
       return new TypeScriptBertTokenizer(spec);
     }
@@ -75,5 +76,6 @@ export async function loadTokenizer(folder: string, options: LoadTokenizerOption
     if (implementation === 'tokenizers-library') return LibraryBertTokenizer.fromSpec(spec);
     return new TypeScriptBertTokenizer(spec);
   }
-  throw new Error(`no tokenizer in ${folder}: expected tokenizer.json or vocab.txt`);
+  if (!existsSync(folder)) throw new InputError({ file: folder, field: 'tokenizer', expected: 'a folder with tokenizer.json or vocab.txt', found: 'no folder at this path' });
+  throw new InputError({ file: folder, field: 'tokenizer', expected: 'a folder with tokenizer.json or vocab.txt', found: 'neither' });
 }

@@ -1,6 +1,7 @@
 // Reads the settings of a BERT WordPiece tokenizer from a Hugging Face `tokenizer.json` (both the
 // current format and the older one whose `model` has no "type" key), and from `tokenizer_config.json`
 // for a folder that only has `vocab.txt`.
+import { InputError, parseJsonFile, shown } from '../errors';
 import { UNCASED_SETTINGS, type BertNormalizerSettings } from './bertPreTokenize';
 import type { BertTokenizerSpec } from './types';
 import { SPECIAL_TOKENS, Vocabulary } from './vocabulary';
@@ -15,7 +16,7 @@ function isObject(value: unknown): value is Json {
 function optionalBoolean(obj: Json, key: string, fallback: boolean, where: string): boolean {
   const value = obj[key];
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') throw new Error(`${where}: "${key}" must be true, false or null, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new InputError({ file: where, field: `"${key}"`, expected: 'true, false or null', found: shown(value) });
   return value;
 }
 
@@ -26,7 +27,7 @@ function normalizerSettings(normalizer: unknown, where: string): BertNormalizerS
   }
   if (!isObject(normalizer) || normalizer.type !== 'BertNormalizer') {
     const type = isObject(normalizer) ? normalizer.type : normalizer;
-    throw new Error(`${where}: normalizer ${JSON.stringify(type)} is not supported by the TypeScript tokenizer (only "BertNormalizer")`);
+    throw new InputError({ file: where, field: 'normalizer', expected: '"BertNormalizer" (the TypeScript tokenizer runs no other)', found: shown(type ?? null) });
   }
   const lowercase = optionalBoolean(normalizer, 'lowercase', true, `${where} normalizer`);
   return {
@@ -44,23 +45,18 @@ function normalizerSettings(normalizer: unknown, where: string): BertNormalizerS
  * Hugging Face's library still can.
  */
 export function parseTokenizerJson(text: string, source = 'tokenizer.json'): BertTokenizerSpec {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${source}: not valid JSON (${(e as Error).message})`);
-  }
-  if (!isObject(json)) throw new Error(`${source}: expected a JSON object at the top level`);
+  const json = parseJsonFile(text, source, 'a tokenizer.json (a JSON object)');
+  if (!isObject(json)) throw new InputError({ file: source, expected: 'a JSON object at the top level', found: shown(json, 40) });
   const model = json.model;
-  if (!isObject(model)) throw new Error(`${source}: "model" is missing or not an object`);
+  if (!isObject(model)) throw new InputError({ file: source, field: 'model', expected: 'an object', found: shown(model, 40) });
   // The older format (tokenizers < 0.10) writes no "type"; its WordPiece models have these fields.
   const type = model.type ?? ('continuing_subword_prefix' in model && !('merges' in model) ? 'WordPiece' : undefined);
   if (type !== 'WordPiece') {
-    throw new Error(`${source}: model type ${JSON.stringify(model.type ?? null)} is not supported (only BERT "WordPiece" models)`);
+    throw new InputError({ file: source, field: 'model.type', expected: '"WordPiece" (a BERT tokenizer)', found: shown(model.type ?? null) });
   }
-  if (!isObject(model.vocab)) throw new Error(`${source}: "model.vocab" is missing or not an object`);
+  if (!isObject(model.vocab)) throw new InputError({ file: source, field: 'model.vocab', expected: 'an object { token: id }', found: shown(model.vocab, 40) });
   const unk = model.unk_token ?? SPECIAL_TOKENS.unk;
-  if (unk !== SPECIAL_TOKENS.unk) throw new Error(`${source}: model.unk_token is ${JSON.stringify(unk)}, expected "${SPECIAL_TOKENS.unk}"`);
+  if (unk !== SPECIAL_TOKENS.unk) throw new InputError({ file: source, field: 'model.unk_token', expected: `"${SPECIAL_TOKENS.unk}"`, found: shown(unk) });
   let typescriptUnsupported: string | undefined;
   const pre = json.pre_tokenizer;
   if (pre !== null && pre !== undefined && !(isObject(pre) && pre.type === 'BertPreTokenizer')) {
@@ -91,13 +87,8 @@ export function parseTokenizerJson(text: string, source = 'tokenizer.json'): Ber
  */
 export function normalizerFromTokenizerConfig(text: string | undefined, source = 'tokenizer_config.json'): BertNormalizerSettings {
   if (text === undefined) return { lowercase: true, stripAccents: true, handleChineseChars: true, cleanText: true };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${source}: not valid JSON (${(e as Error).message})`);
-  }
-  if (!isObject(json)) throw new Error(`${source}: expected a JSON object at the top level`);
+  const json = parseJsonFile(text, source, 'a tokenizer_config.json (a JSON object)');
+  if (!isObject(json)) throw new InputError({ file: source, expected: 'a JSON object at the top level', found: shown(json, 40) });
   const lowercase = optionalBoolean(json, 'do_lower_case', true, source);
   return {
     lowercase,

@@ -1,6 +1,7 @@
 // A BERT WordPiece vocabulary: token <-> id, and the ids of the special tokens.
 // Read from `vocab.txt` (one token a line, the id is the line number) or from the `model.vocab`
 // object of a Hugging Face `tokenizer.json`.
+import { InputError, shown, shownList } from '../errors';
 
 /** The special tokens of BERT, in the names Hugging Face uses. */
 export const SPECIAL_TOKENS = {
@@ -24,22 +25,23 @@ export class Vocabulary {
 
   /** `source` names the file in error messages. */
   constructor(tokens: readonly string[], source: string) {
-    if (tokens.length === 0) throw new Error(`${source}: the vocabulary is empty`);
+    if (tokens.length === 0) throw new InputError({ file: source, expected: 'a vocabulary of tokens', found: 'no tokens' });
     const ids = new Map<string, number>();
     tokens.forEach((token, id) => {
       const previous = ids.get(token);
       if (previous !== undefined) {
-        throw new Error(`${source}: token ${JSON.stringify(token)} appears twice (ids ${previous} and ${id})`);
+        throw new InputError({ file: source, expected: 'each token once', found: `token ${JSON.stringify(token)} twice (ids ${previous} and ${id})` });
       }
       ids.set(token, id);
     });
     this.tokens = tokens;
     this.ids = ids;
-    const required = (token: string): number => {
-      const id = ids.get(token);
-      if (id === undefined) throw new Error(`${source}: the vocabulary has no ${token} token`);
-      return id;
-    };
+    const needed = [SPECIAL_TOKENS.pad, SPECIAL_TOKENS.unk, SPECIAL_TOKENS.cls, SPECIAL_TOKENS.sep];
+    const missing = needed.filter((t) => !ids.has(t));
+    if (missing.length) {
+      throw new InputError({ file: source, expected: `BERT's special tokens ${needed.join(', ')}`, found: `the vocabulary has no ${missing.join(', ')} token${missing.length > 1 ? 's' : ''} (its first tokens: ${shownList(tokens.slice(0, 5), 5)})` });
+    }
+    const required = (token: string): number => ids.get(token)!;
     this.padId = required(SPECIAL_TOKENS.pad);
     this.unkId = required(SPECIAL_TOKENS.unk);
     this.clsId = required(SPECIAL_TOKENS.cls);
@@ -72,7 +74,7 @@ export class Vocabulary {
     const lines = text.split(/\r?\n/);
     if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
     lines.forEach((line, i) => {
-      if (line.length === 0) throw new Error(`${source}:${i + 1}: empty line in the vocabulary`);
+      if (line.length === 0) throw new InputError({ file: source, line: i + 1, expected: 'a token on each line', found: 'an empty line in the vocabulary' });
     });
     return new Vocabulary(lines, source);
   }
@@ -83,10 +85,10 @@ export class Vocabulary {
     const tokens: string[] = new Array<string>(entries.length);
     for (const [token, id] of entries) {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= entries.length) {
-        throw new Error(`${source}: token ${JSON.stringify(token)} has id ${JSON.stringify(id)}, expected an integer in [0, ${entries.length})`);
+        throw new InputError({ file: source, field: `token ${JSON.stringify(token)}`, expected: `an id, an integer in [0, ${entries.length})`, found: shown(id) });
       }
       if (tokens[id] !== undefined) {
-        throw new Error(`${source}: id ${id} is given to both ${JSON.stringify(tokens[id])} and ${JSON.stringify(token)}`);
+        throw new InputError({ file: source, field: `id ${id}`, expected: 'one token per id', found: `both ${JSON.stringify(tokens[id])} and ${JSON.stringify(token)}` });
       }
       tokens[id] = token;
     }
