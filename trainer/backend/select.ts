@@ -12,6 +12,7 @@ import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-ba
 import { cpuDescription, wasmDeviceDescription } from './device';
 import { gpuRequirements } from './gpuRequirements';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { UserError } from '../errors';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -91,7 +92,7 @@ export async function selectBackend(options: BackendChoiceOptions = {}): Promise
 export async function chooseBackend(list: readonly BackendCandidate[], options: BackendChoiceOptions = {}): Promise<BackendReport> {
   const { force } = options;
   if (force !== undefined && !list.some((c) => c.backend === force)) {
-    throw new Error(`unknown backend '${String(force)}': expected one of tensorflow, wasm, cpu`);
+    throw new UserError(`unknown backend '${String(force)}': expected one of tensorflow, wasm, cpu`);
   }
   const rejected: BackendReport['rejected'] = [];
   for (const candidate of list) {
@@ -104,7 +105,7 @@ export async function chooseBackend(list: readonly BackendCandidate[], options: 
     }
   }
   const reasons = rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
-  throw new Error(`no TensorFlow.js backend could be started${force ? ` (forced '${force}')` : ''}: ${reasons}`);
+  throw new UserError(`no TensorFlow.js backend could be started${force ? ` (forced '${force}')` : ''}: ${reasons}`);
 }
 
 /** The dist folder of the installed @tensorflow/tfjs-backend-wasm, which holds its .wasm binaries.

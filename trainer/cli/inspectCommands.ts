@@ -7,7 +7,7 @@ import { loadHfModel, writeHfFolder } from '../checkpoint/hfFolder';
 import { parseRunConfig } from '../config/effective';
 import { ControlRequestSchema, type ControlRequest } from '../protocol';
 import { findRunDir, listRuns, readRun } from '../runs/runStore';
-import { describeZodError, UserError } from '../server';
+import { describeZodError, InputError, shown, shownList, UserError } from '../errors';
 import { scoreTask } from '../session/evaluate';
 import { loadTaskData, type Scores } from '../session/taskData';
 import { loadMaskedLm } from '../pretrain/maskedLmFolder';
@@ -110,23 +110,37 @@ const CONTROL_WORDS: Record<string, ControlRequest['type']> = {
   pause: 'pause', resume: 'resume', stop: 'stop', 'next-stage': 'nextStage', evaluate: 'evaluate', analyze: 'analyze', set: 'setWeights',
 };
 
-/** control <run> pause|resume|stop|next-stage|evaluate|analyze|set alpha=1 beta=0 ...: a line in the run's control.jsonl. */
-export function controlCommand(ctx: CliContext): number {
-  const [id, word, ...assignments] = ctx.positionals;
-  const type = word && CONTROL_WORDS[word];
-  if (!id || !type) throw new UserError(`control needs a run and one of ${Object.keys(CONTROL_WORDS).join(', ')}: lrc-distill control <run> next-stage`, 'control');
-  const dir = findRunDir(ctx.runsDir, id);
-  const record = readRun(dir);
-  if (record.status !== 'running' && record.status !== 'paused') throw new UserError(`run ${record.id} is ${record.status}: only a running or paused run takes control requests`, 'run');
+/** The request of `control <run> <word> [name=number ...]`, checked before any run is looked at. */
+export function controlRequestOf(word: string | undefined, assignments: readonly string[]): ControlRequest {
+  const type = word === undefined ? undefined : CONTROL_WORDS[word];
+  if (!type) throw new InputError({ field: 'control request', expected: `one of ${Object.keys(CONTROL_WORDS).join(', ')} (lrc-distill control <run> next-stage)`, found: word === undefined ? 'nothing' : shown(word) });
   const request: Record<string, unknown> = { type };
+  if (type !== 'setWeights' && assignments.length) throw new InputError({ field: `control ${word}`, expected: 'no further arguments', found: shownList(assignments) });
+  if (type === 'setWeights' && !assignments.length) throw new InputError({ field: 'control set', expected: 'name=number assignments, e.g. set alpha=1 gamma=3', found: 'none' });
   for (const a of assignments) {
-    const [key, value] = a.split('=');
-    if (!key || value === undefined || !Number.isFinite(Number(value))) throw new UserError(`'${a}': expected name=number, e.g. alpha=1`, 'control');
+    const eq = a.indexOf('=');
+    const key = eq < 0 ? a : a.slice(0, eq);
+    const value = eq < 0 ? undefined : a.slice(eq + 1);
+    if (!WEIGHT_NAMES.includes(key)) throw new InputError({ field: `control set ${a}`, expected: `a weight: ${WEIGHT_NAMES.join(', ')}`, found: shown(key) });
+    if (value === undefined || value.trim() === '' || !Number.isFinite(Number(value))) throw new InputError({ field: `control set ${key}`, expected: 'a number (name=number, e.g. alpha=1)', found: shown(value ?? a) });
     request[key] = Number(value);
   }
   const parsed = ControlRequestSchema.safeParse(request);
-  if (!parsed.success) throw new UserError(`control request ${JSON.stringify(request)}: ${describeZodError(parsed.error)}`, 'control');
-  appendFileSync(join(dir, 'control.jsonl'), JSON.stringify(parsed.data) + '\n');
+  if (!parsed.success) throw new InputError({ field: 'control request', expected: 'a valid request', found: describeZodError(parsed.error, request) });
+  return parsed.data;
+}
+
+const WEIGHT_NAMES = ['alpha', 'beta', 'gamma', 'temperature', 'epsilon'];
+
+/** control <run> pause|resume|stop|next-stage|evaluate|analyze|set alpha=1 beta=0 ...: a line in the run's control.jsonl. */
+export function controlCommand(ctx: CliContext): number {
+  const [id, word, ...assignments] = ctx.positionals;
+  if (!id) throw new InputError({ field: 'run', expected: 'a run and a request: lrc-distill control <run> next-stage', found: 'nothing' });
+  const request = controlRequestOf(word, assignments);
+  const dir = findRunDir(ctx.runsDir, id);
+  const record = readRun(dir);
+  if (record.status !== 'running' && record.status !== 'paused') throw new UserError(`run ${record.id} is ${record.status}: only a running or paused run takes control requests`, 'run');
+  appendFileSync(join(dir, 'control.jsonl'), JSON.stringify(request) + '\n');
   console.log(`sent ${word} to run ${record.id}`);
   return EXIT.ok;
 }

@@ -1,12 +1,52 @@
 // metrics.jsonl: one JSON object a line, appended as training goes. A crash can cut the last line
 // short; the reader skips such a final fragment, but a bad line in the middle is an error that names it.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { UserError } from '../server';
+// A session that goes on with the file first sets such a fragment aside (setAsideTornLine), so that its
+// own records do not glue onto it and make a bad line in the middle.
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { excerpt, InputError, shown } from '../errors';
 
 export type MetricsRecord = { type: string; step: number; time: string } & Record<string, unknown>;
 
 export function appendMetrics(file: string, record: MetricsRecord): void {
   appendFileSync(file, JSON.stringify(record) + '\n');
+}
+
+/**
+ * A last line without its newline (a crash cut it short) is appended to `<file>.torn` and cut from the
+ * file, which then ends at its last complete line. Nothing is lost: the fragment is kept as it was.
+ */
+export function setAsideTornLine(file: string): { bytes: number; file: string } | undefined {
+  if (!existsSync(file)) return undefined;
+  const size = statSync(file).size;
+  if (size === 0) return undefined;
+  const fd = openSync(file, 'r');
+  let tail: Buffer;
+  try {
+    // the fragment is at most one record: read back from the end until a newline
+    let start = size;
+    tail = Buffer.alloc(0);
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(65536, start));
+      start -= chunk.length;
+      readSync(fd, chunk, 0, chunk.length, start);
+      tail = Buffer.concat([chunk, tail]);
+      if (chunk.includes(0x0a) || start === 0) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (tail[tail.length - 1] === 0x0a) return undefined;
+  const fragment = tail.subarray(tail.lastIndexOf(0x0a) + 1);
+  const aside = `${file}.torn`;
+  const out = openSync(aside, 'a');
+  try {
+    writeSync(out, Buffer.concat([fragment, Buffer.from('\n')]));
+    fsyncSync(out);
+  } finally {
+    closeSync(out);
+  }
+  truncateSync(file, size - fragment.length);
+  return { bytes: fragment.length, file: aside };
 }
 
 export function readMetrics(file: string): MetricsRecord[] {
@@ -20,12 +60,12 @@ export function readMetrics(file: string): MetricsRecord[] {
     let value: unknown;
     try {
       value = JSON.parse(line);
-    } catch (e) {
-      throw new UserError(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`, `${file}:${i + 1}`);
+    } catch {
+      throw new InputError({ file, line: i + 1, expected: 'a JSON record on each line', found: `${excerpt(line)}, which is not valid JSON` });
     }
     const v = value as Partial<MetricsRecord>;
     if (typeof v !== 'object' || v === null || typeof v.type !== 'string' || typeof v.step !== 'number') {
-      throw new UserError(`${file}:${i + 1}: a metrics record needs a string 'type' and a numeric 'step'`, `${file}:${i + 1}`);
+      throw new InputError({ file, line: i + 1, expected: "a metrics record with a string 'type' and a numeric 'step'", found: shown(value, 40) });
     }
     out.push(v as MetricsRecord);
   });

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeJsonAtomic } from '../util/atomicFile';
-import { describeZodError, UserError } from '../server';
+import { describeZodError, InputError, parseJsonFile, UserError } from '../errors';
 import { ownerIsGone } from './liveness';
 import { runPaths } from './runFolder';
 import { LIVE_STATUSES, RUN_FORMAT_VERSION, RunRecordSchema, type RunKind, type RunRecord } from './runRecord';
@@ -79,15 +79,10 @@ export function createRun(runsDir: string, spec: NewRun, now = new Date()): RunR
 /** Reads and validates a run.json. Throws a UserError that names the file. */
 export function readRunRecord(dir: string): RunRecord {
   const file = runPaths(dir).record;
-  if (!existsSync(file)) throw new UserError(`${file} does not exist: not a run folder`, file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${file} is not valid JSON: ${(e as Error).message}`, file);
-  }
+  if (!existsSync(file)) throw new InputError({ file, expected: 'the run.json of a run folder', found: 'no file at this path: not a run folder' });
+  const raw = parseJsonFile(readFileSync(file, 'utf8'), file, 'a run record (JSON)');
   const parsed = RunRecordSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`${file} is not a valid run record: ${describeZodError(parsed.error)}`, file);
+  if (!parsed.success) throw new InputError({ file, expected: 'a valid run record', found: describeZodError(parsed.error, raw) });
   return parsed.data;
 }
 

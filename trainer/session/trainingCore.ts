@@ -50,8 +50,8 @@ export interface TrainingCore {
 export function restoreSideWeights(named: Map<string, tf.Variable>, saved: Map<string, Float32Array>, what: string): void {
   for (const [name, variable] of named) {
     const values = saved.get(name);
-    if (!values) throw new Error(`the checkpoint has no ${name} (${what})`);
-    if (values.length !== variable.size) throw new Error(`the checkpoint's ${name} has ${values.length} values, ${what} ${variable.size}`);
+    if (!values) throw new UserError(`the checkpoint has no ${name} (${what})`);
+    if (values.length !== variable.size) throw new UserError(`the checkpoint's ${name} has ${values.length} values, ${what} ${variable.size}`);
     tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
   }
 }

@@ -16,7 +16,7 @@ import { disposeBertInputs, toBertInputs, toLabelTensor } from '../data/tensors'
 import { effectiveLoss, effectiveOptim, effectiveStages, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
 import type { BackendReport, ControlRequest, ErrorInfo, Evaluation, Progress } from '../protocol';
-import { appendMetrics } from '../runs/metricsLog';
+import { appendMetrics, setAsideTornLine } from '../runs/metricsLog';
 import { runPaths } from '../runs/runFolder';
 import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
 import type { RunRecord, RunStatus } from '../runs/runRecord';
@@ -113,7 +113,11 @@ export class TrainingSession {
     if (!this.options.resume && record.progress.step > 0) {
       throw new UserError(`run ${record.id} has already trained ${record.progress.step} steps: resume it instead of starting it again`, 'run');
     }
+    // The checkpoint is read before the run is claimed: one that cannot be read leaves the folder as it was.
+    const ckpt = resuming ? readTrainingCheckpoint(lastCheckpoint) : undefined;
     claimRun(this.runDir);
+    const torn = setAsideTornLine(this.paths.metrics);
+    if (torn) events.log('warn', `${this.paths.metrics} ended in a line cut short (${torn.bytes} bytes, from a crash): set aside in ${torn.file}`);
     record = updateRun(this.runDir, (r) => ({ ...r, backend: this.options.backend ?? r.backend, versions: this.options.versions ?? r.versions }));
     this.setStatus('running');
     let core: TrainingCore | undefined;
@@ -150,8 +154,7 @@ export class TrainingSession {
       // A distilled student's pooler and classifier train only with L_soft or L_hard (stage 2 by default):
       // until then its dev score says nothing about the model, and it cannot be the best checkpoint.
       let predictionTrained = !(core instanceof DistillCore);
-      if (resuming) {
-        const ckpt = readTrainingCheckpoint(lastCheckpoint);
+      if (ckpt) {
         assignHfArrays(core.model, ckpt.student, lastCheckpoint);
         const projections = new Map([...ckpt.projections].map(([n, a]) => [n, a.values as Float32Array]));
         core.restore({ optimizer: ckpt.optimizer, schedule: ckpt.extra?.schedule as never, projections });

@@ -56,7 +56,7 @@ test('listRuns reports a corrupt run.json by name instead of hiding it', () => {
   assert.equal(runs.length, 2);
   assert.ok(runs.some((x) => x.id === good.id));
   assert.equal(broken.length, 1);
-  assert.match(broken[0].error, /broken-run\/run\.json is not valid JSON/);
+  assert.match(broken[0].error, /broken-run\/run\.json:1: expected valid JSON: /);
   const invalid = join(runsDir, 'invalid-run');
   mkdirSync(invalid);
   writeFileSync(join(invalid, 'run.json'), JSON.stringify({ formatVersion: 1, id: 'invalid-run', status: 'sleeping' }));
@@ -81,7 +81,7 @@ test('metrics.jsonl skips a line cut by a crash but names a corrupt line in the 
   appendFileSync(file, '{"type":"progress","st');
   assert.deepEqual(readMetrics(file).map((m) => m.step), [1, 2]);
   writeFileSync(file, '{"type":"progress","step":1,"time":"t"}\nnot json\n{"type":"progress","step":3,"time":"t"}\n');
-  assert.throws(() => readMetrics(file), /metrics\.jsonl:2: not valid JSON/);
+  assert.throws(() => readMetrics(file), /metrics\.jsonl:2: expected a JSON record on each line, found .*, which is not valid JSON/);
   assert.equal(existsSync(join(dir, 'nothing.jsonl')), false);
   assert.deepEqual(readMetrics(join(dir, 'nothing.jsonl')), []);
 });
