@@ -130,7 +130,7 @@ function statusCommand(ctx: CliContext, ref: string | undefined): number {
   const sweep = readSweep(dir);
   const statuses = statesOf(sweep);
   if (ctx.flags.json) {
-    console.log(JSON.stringify({ sweep: { id: sweep.id, name: sweep.name, executor: sweep.executor, dir, pool: sweep.pool && poolIsAlive(sweep) ? sweep.pool : undefined, cancelledAt: sweep.cancelledAt }, counts: stateCounts(statuses), runs: statuses.map((s) => ({ runId: s.member.runId, name: s.member.name, role: s.member.role, cell: s.member.cell, seed: s.member.seed, state: s.state, detail: s.detail, job: s.job?.job, runStatus: s.run?.status, step: s.run?.progress.step, totalSteps: s.run?.progress.totalSteps })) }, null, 1));
+    console.log(JSON.stringify({ sweep: { id: sweep.id, name: sweep.name, executor: sweep.executor, dir, pool: sweep.pool && poolIsAlive(sweep) ? sweep.pool : undefined, cancelledAt: sweep.cancelledAt }, counts: stateCounts(statuses), runs: statuses.map((s) => ({ runId: s.member.runId, name: s.member.name, role: s.member.role, cell: s.member.cell, seed: s.member.seed, state: s.state, detail: s.detail, job: s.job?.job, jobState: s.job?.state, reason: s.job?.reason, runStatus: s.run?.status, step: s.run?.progress.step, totalSteps: s.run?.progress.totalSteps })) }, null, 1));
     return EXIT.ok;
   }
   console.log(`sweep ${sweep.id} (${sweep.executor}): ${countsText(statuses)}`);

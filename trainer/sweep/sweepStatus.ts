@@ -3,6 +3,7 @@
 // but whose folder still says running was lost (cancelled, preempted, its node failed): it is failed
 // for the sweep and `sweep resume` goes on from its last checkpoint.
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { readRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
@@ -40,8 +41,8 @@ export function jobOfRun(sweep: SweepRecord, runId: string): string | undefined 
   return undefined;
 }
 
-/** Is the sweep's local pool process alive (on this machine)? */
-export const poolIsAlive = (sweep: SweepRecord) => !!sweep.pool && processExists(sweep.pool.pid);
+/** Is the sweep's local pool process alive? (Known only on the machine it runs on: elsewhere, false.) */
+export const poolIsAlive = (sweep: SweepRecord) => !!sweep.pool && sweep.pool.hostname === hostname() && processExists(sweep.pool.pid);
 
 const stepText = (r: RunRecord) => `step ${r.progress.step}/${r.progress.totalSteps || '?'}`;
 
