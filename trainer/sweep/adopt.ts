@@ -6,7 +6,7 @@
 // and epsilon; never by name); a record that matches no planned run, or more than one, and two records
 // of one planned run are refused, naming the files. The sweep folder keeps the adopted runs' ids; the
 // planned runs without a record get new ids and wait to be run.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseRunConfig } from '../config/effective';
@@ -14,10 +14,9 @@ import { RunConfigSchema } from '../config/runConfig';
 import { BestMetricSchema, RunKindSchema, type RunKind } from '../runs/runRecord';
 import { newRunId } from '../runs/runStore';
 import { describeZodError, UserError } from '../server';
-import { writeJsonAtomic } from '../util/atomicFile';
 import type { SweepPlan } from './plan';
-import { SWEEP_FORMAT_VERSION, SweepRecordSchema, type SweepRecord } from './sweepRecord';
-import { newSweepId, sweepPaths, type NewSweep } from './sweepStore';
+import type { SweepRecord } from './sweepRecord';
+import { sweepRecordOf, writeSweepFolder, type NewSweep } from './sweepStore';
 
 /** A run's record: what the tables need of its run folder (written when the folder was at hand). */
 export const RunSummaryRecordSchema = z
@@ -165,47 +164,7 @@ export interface AdoptedSweep extends NewSweep {
 /** Writes the sweep folder of an adoption: the adopted runs keep their ids (and have no run folder:
  *  the report reads their records), the others get new ids and no folder until the sweep is resumed. */
 export function writeAdoptedSweep(sweepsDir: string, spec: AdoptedSweep, now = new Date()): { dir: string; record: SweepRecord } {
-  const { plan, adoption } = spec;
-  const id = newSweepId(plan.name, now);
-  const idOf = (key: string, kind: RunKind) => adoption.get(key)?.record.id ?? newRunId(kind, now);
-  const teacherIds = new Map(plan.teachers.map((t) => [t.key, idOf(t.key, 'teacher')]));
-  const runIds = new Map(plan.runs.map((r) => [r.key, idOf(r.key, r.config.kind as RunKind)]));
-  const record: SweepRecord = SweepRecordSchema.parse({
-    formatVersion: SWEEP_FORMAT_VERSION,
-    id,
-    name: plan.name,
-    file: spec.file,
-    cwd: spec.cwd,
-    runsDir: spec.runsDir,
-    createdAt: now.toISOString(),
-    executor: spec.executor,
-    axes: plan.axes.map((a) => ({ name: a.name, type: a.type, levels: a.levels })),
-    seeds: plan.seeds,
-    comparisons: plan.comparisons,
-    resources: plan.resources,
-    slurm: spec.slurm,
-    workers: spec.workers,
-    teachers: plan.teachers.map((t) => ({ key: t.key, runId: teacherIds.get(t.key)!, name: t.name, cell: t.cell, config: t.config })),
-    runs: plan.runs.map((r) => {
-      const teacherRunId = r.teacherKey ? teacherIds.get(r.teacherKey) : undefined;
-      const pairedRunId = r.pairKey ? runIds.get(r.pairKey) : undefined;
-      const config = { ...r.config, ...(teacherRunId && r.config.teacher ? { teacher: { runId: teacherRunId } } : {}), ...(pairedRunId ? { pairedRunId } : {}) };
-      return { key: r.key, runId: runIds.get(r.key)!, name: r.name, cell: r.cell, seed: r.seed, config, teacherRunId, pairedRunId };
-    }),
-    submissions: [],
-    records: { dir: spec.recordsDir, results: spec.resultsDir },
-  });
-  mkdirSync(sweepsDir, { recursive: true });
-  const dir = join(sweepsDir, id);
-  const tmp = join(sweepsDir, `.${id}.creating`);
-  try {
-    mkdirSync(join(tmp, 'logs'), { recursive: true });
-    copyFileSync(spec.file, sweepPaths(tmp).file);
-    writeJsonAtomic(sweepPaths(tmp).record, record);
-    renameSync(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return { dir, record };
+  const idOf = (key: string, kind: RunKind) => spec.adoption.get(key)?.record.id ?? newRunId(kind, now);
+  const record = sweepRecordOf(spec, idOf, now, { records: { dir: spec.recordsDir, results: spec.resultsDir } });
+  return { dir: writeSweepFolder(sweepsDir, record, spec.file), record };
 }

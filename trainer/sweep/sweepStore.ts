@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { RunRecordSchema } from '../runs/runRecord';
+import { RunRecordSchema, type RunKind } from '../runs/runRecord';
 import { createRun, newRunId } from '../runs/runStore';
 import { describeZodError, UserError } from '../server';
 import { writeJsonAtomic } from '../util/atomicFile';
@@ -40,15 +40,14 @@ export interface NewSweep {
   workers?: number;
 }
 
-/** Creates the sweep folder (ids chosen for every teacher and run), then the run folders. */
-export function createSweep(sweepsDir: string, spec: NewSweep, now = new Date()): { dir: string; record: SweepRecord } {
+/** The sweep.json of a plan: `idOf` names each teacher and run (a new id, or an adopted run's own). */
+export function sweepRecordOf(spec: NewSweep, idOf: (key: string, kind: RunKind) => string, now = new Date(), extra: Partial<SweepRecord> = {}): SweepRecord {
   const { plan } = spec;
-  const id = newSweepId(plan.name, now);
-  const teacherIds = new Map(plan.teachers.map((t) => [t.key, newRunId('teacher', now)]));
-  const runIds = new Map(plan.runs.map((r) => [r.key, newRunId(r.config.kind as never, now)]));
-  const record: SweepRecord = SweepRecordSchema.parse({
+  const teacherIds = new Map(plan.teachers.map((t) => [t.key, idOf(t.key, 'teacher')]));
+  const runIds = new Map(plan.runs.map((r) => [r.key, idOf(r.key, r.config.kind as RunKind)]));
+  return SweepRecordSchema.parse({
     formatVersion: SWEEP_FORMAT_VERSION,
-    id,
+    id: newSweepId(plan.name, now),
     name: plan.name,
     file: spec.file,
     cwd: spec.cwd,
@@ -69,19 +68,31 @@ export function createSweep(sweepsDir: string, spec: NewSweep, now = new Date())
       return { key: r.key, runId: runIds.get(r.key)!, name: r.name, cell: r.cell, seed: r.seed, config, teacherRunId, pairedRunId };
     }),
     submissions: [],
+    ...extra,
   });
+}
+
+/** Writes a sweep folder whole: sweep.json and a copy of the sweep file, in a temporary folder renamed into place. */
+export function writeSweepFolder(sweepsDir: string, record: SweepRecord, file: string): string {
   mkdirSync(sweepsDir, { recursive: true });
-  const dir = join(sweepsDir, id);
-  const tmp = join(sweepsDir, `.${id}.creating`);
+  const dir = join(sweepsDir, record.id);
+  const tmp = join(sweepsDir, `.${record.id}.creating`);
   try {
     mkdirSync(join(tmp, 'logs'), { recursive: true });
-    copyFileSync(spec.file, sweepPaths(tmp).file);
+    copyFileSync(file, sweepPaths(tmp).file);
     writeJsonAtomic(sweepPaths(tmp).record, record);
     renameSync(tmp, dir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+  return dir;
+}
+
+/** Creates the sweep folder (ids chosen for every teacher and run), then the run folders. */
+export function createSweep(sweepsDir: string, spec: NewSweep, now = new Date()): { dir: string; record: SweepRecord } {
+  const record = sweepRecordOf(spec, (_key, kind) => newRunId(kind, now), now);
+  const dir = writeSweepFolder(sweepsDir, record, spec.file);
   ensureRunFolders(record);
   return { dir, record };
 }
