@@ -6,6 +6,7 @@ import { UNTRUSTED_MESSAGE, type RunManager } from '../trainer/runManager';
 import type { TrainerService } from '../trainer/trainerService';
 import type { ExplorerNode } from '../views/runTreeItems';
 import type { RunExplorer } from '../views/runExplorer';
+import { showErrorWithLocation } from '../util/errorNotification';
 import type { SweepTools } from './sweepCommands';
 
 export interface CommandContext {
@@ -22,11 +23,11 @@ export interface CommandContext {
 
 export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
 
-/** An error notification with "Show Log" (and "Manage Workspace Trust" when trust is the reason). */
+/** An error notification with "Show Log" (and "Manage Workspace Trust" when trust is the reason, "Open File" when it names a file:line). */
 export async function showError(ctx: Pick<CommandContext, 'output'>, message: string, extra: string[] = []): Promise<string | undefined> {
   const untrusted = message.includes(UNTRUSTED_MESSAGE);
   const actions = [...extra, ...(untrusted ? ['Manage Workspace Trust'] : []), 'Show Log'];
-  const choice = await vscode.window.showErrorMessage(`LRC Distill: ${message}`, ...actions);
+  const choice = await showErrorWithLocation(`LRC Distill: ${message}`, ...actions);
   if (choice === 'Show Log') ctx.output.show(true);
   if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
   return choice;
