@@ -108,7 +108,7 @@ function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
 }
 
 /** Issue kinds whose message does not already show the value. */
-const SHOWS_FOUND = new Set(['invalid_type', 'too_small', 'too_big', 'invalid_enum_value', 'invalid_literal', 'not_multiple_of', 'invalid_string', 'invalid_union_discriminator']);
+const SHOWS_FOUND = new Set(['invalid_type', 'too_small', 'too_big', 'invalid_literal', 'not_multiple_of', 'invalid_string', 'invalid_union_discriminator']);
 
 /** "field.path: message; other: message" from a zod error; with `input`, the value found is added. */
 export function describeZodError(error: z.ZodError, input?: unknown): string {
