@@ -10,6 +10,7 @@ import type { ModelPrediction, StudentRole } from './batchAnalysis';
 import {
   ANALYSIS_FORMAT, ANALYSIS_VERSION, AnalysisFileSchema, AnalysisHeaderSchema, formatIssuePath, type AnalysisFile, type AnalysisHeader, type CaseRecordJson,
 } from './analysisSchema';
+import { UserError } from '../errors';
 
 /** Texts longer than this are cut (with an ellipsis) so that thousands of cases stay a few MB. */
 export const DEFAULT_MAX_TEXT_CHARS = 200;
@@ -135,7 +136,7 @@ function readAnalysisText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read the analysis file (${(e as Error).message})`);
+    throw new UserError(`${path}: cannot read the analysis file (${(e as Error).message})`);
   }
 }
 
@@ -144,7 +145,7 @@ export function parseAnalysisJson(path: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
   }
 }
 
@@ -154,11 +155,11 @@ function checked<T extends { step: number }>(path: string, json: unknown, schema
   if (!parsed.success) {
     const shown = parsed.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     const more = parsed.error.issues.length > 5 ? `; and ${parsed.error.issues.length - 5} more` : '';
-    throw new Error(`${path}: not a valid analysis file: ${shown.join('; ')}${more}`);
+    throw new UserError(`${path}: not a valid analysis file: ${shown.join('; ')}${more}`);
   }
   const named = FILE_NAME.exec(path.split(/[\\/]/).pop() ?? '');
   if (named && Number(named[1]) !== parsed.data.step) {
-    throw new Error(`${path}: step: the file name says step ${Number(named[1])} but the file holds step ${parsed.data.step}`);
+    throw new UserError(`${path}: step: the file name says step ${Number(named[1])} but the file holds step ${parsed.data.step}`);
   }
   return parsed.data;
 }

@@ -7,6 +7,7 @@ import { disposeBertInputs, toBertInputs } from '../data/tensors';
 import type { BertInputs } from '../model/types';
 import { AnalysisAccumulator, type AccumulatorOptions, type AnalysisResult, type CaseExample } from './accumulate';
 import { analyzeBatch, planAnalysis, type AnalysisModels, type AnalysisOptions } from './batchAnalysis';
+import { UserError } from '../errors';
 
 export interface AnalysisBatch {
   /** The caller owns these tensors. */
@@ -56,6 +57,6 @@ export function* datasetBatches(data: TokenizedDataset, options: DatasetBatchOpt
 
 /** The analysis of every example of `data` (e.g. the dev set), batch by batch. */
 export function analyzeDataset(models: AnalysisModels, data: TokenizedDataset, options: AnalyzeOptions & DatasetBatchOptions): Promise<AnalysisResult> {
-  if (data.examples.length === 0) throw new Error(`analysis: ${data.dataset.name} has no examples`);
+  if (data.examples.length === 0) throw new UserError(`analysis: ${data.dataset.name} has no examples`);
   return analyzeBatches(models, datasetBatches(data, options), options);
 }

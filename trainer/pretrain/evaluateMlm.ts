@@ -8,6 +8,7 @@ import type { MlmHead } from '../model/mlmHead';
 import type { BertModel } from '../model/types';
 import { maskBatch, type MaskingSettings } from './masking';
 import { maskedLogits } from './mlmStep';
+import { UserError } from '../errors';
 
 export interface MlmScores {
   /** Mean cross-entropy per chosen token. */
@@ -42,6 +43,6 @@ export async function evaluateMaskedLm(model: BertModel, head: MlmHead, data: To
     disposeBertInputs(inputs);
     await new Promise((r) => setImmediate(r)); // let control messages in between batches
   }
-  if (tokens === 0) throw new Error('the dev texts have no token to mask (all are special tokens or padding)');
+  if (tokens === 0) throw new UserError('the dev texts have no token to mask (all are special tokens or padding)');
   return { mlm_loss: lossSum / tokens, mlm_accuracy: right / tokens, tokens };
 }
