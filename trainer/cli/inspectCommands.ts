@@ -1,5 +1,5 @@
 // The CLI commands that read or steer runs: runs (list), eval, export, control.
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
 import { wasmDirBeside } from '../backend/wasmDir';
@@ -78,12 +78,29 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   return EXIT.ok;
 }
 
+/** What a model folder holds: a folder of only these may be replaced by an export. */
+const MODEL_FOLDER_FILE = /^(config\.json|model\.safetensors|model\.safetensors\.index\.json|model-\d+-of-\d+\.safetensors|vocab\.txt|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json|README\.md|\.gitattributes)$/;
+
+/**
+ * An export replaces its target folder whole: refused, before anything is written, for a file or a folder
+ * holding anything but a model's files (`--out .` in a project would otherwise replace the project).
+ */
+export function checkExportTarget(target: string): void {
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new InputError({ field: '--out', expected: 'a folder to write the model into', found: `the file ${target}` });
+  const others = readdirSync(target).filter((name) => !MODEL_FOLDER_FILE.test(name));
+  if (others.length) {
+    throw new InputError({ field: '--out', expected: 'a new folder, or a model folder to replace (config.json, model.safetensors, tokenizer files)', found: `${target} holding ${shownList(others, 5)}`, hint: 'nothing was written: an export replaces the whole folder' });
+  }
+}
+
 export async function exportCommand(ctx: CliContext): Promise<number> {
   const id = ctx.positionals[0];
   const out = ctx.flags.out;
   if (!id || !out) throw new UserError('export needs a run and a target: lrc-distill export <run> --out <folder> [--dtype f32|f16|bf16]', 'run');
   const dtype = ({ f32: 'F32', f16: 'F16', bf16: 'BF16' } as const)[(ctx.flags.dtype ?? 'f32').toLowerCase() as 'f32'];
-  if (!dtype) throw new UserError(`--dtype ${ctx.flags.dtype}: expected f32, f16 or bf16`, '--dtype');
+  if (!dtype) throw new InputError({ field: '--dtype', expected: 'f32, f16 or bf16', found: shown(ctx.flags.dtype) });
+  checkExportTarget(resolve(out));
   const dir = findRunDir(ctx.runsDir, id);
   const folder = modelFolderOfRun(dir);
   await selectBackend({ force: 'cpu' });

@@ -117,6 +117,9 @@ export const CATALOGUE: CatalogueRow[] = [
   { area: 'usage', case: 'flag not a number', input: '`--epochs many`', fragment: '--epochs: expected a number, found "many"', exit: 2, setup: (ctx) => teacher(ctx, ['--epochs', 'many']) },
   { area: 'usage', case: 'unknown task', input: '`--task sst2`', fragment: '--task: expected demo, glue:<TASK> (e.g. glue:SST-2) or file, found "sst2"', exit: 2, setup: () => ['train-teacher', '--task', 'sst2'] },
   { area: 'usage', case: '--no-header on a GLUE task', input: '`--task glue:SST-2 --glue-dir g --no-header`', fragment: '--no-header: expected a file task (--task file: CSV or TSV files without a header line), found --task glue:SST-2', exit: 2, setup: () => ['train-teacher', '--task', 'glue:SST-2', '--glue-dir', 'g', '--no-header'] },
+  { area: 'usage', case: 'export over a folder with other files', input: '`export <run> --out project` where project/ holds notes.txt and src/', fragment: '--out: expected a new folder, or a model folder to replace (config.json, model.safetensors, tokenizer files), found ', exit: 2, setup: (ctx) => (ctx.write('project/notes.txt', 'mine\n'), ctx.write('project/src/a.ts', 'x\n'), ['export', ctx.run(), '--out', 'project']), check: (_ctx, out) => assertHas(out.stderr, 'project holding "notes.txt", "src"; nothing was written: an export replaces the whole folder') },
+  { area: 'usage', case: 'export onto a file', input: '`export <run> --out model.bin` where model.bin is a file', fragment: '--out: expected a folder to write the model into, found the file ', exit: 2, setup: (ctx) => (ctx.write('model.bin', 'mine\n'), ['export', ctx.run(), '--out', 'model.bin']) },
+  { area: 'usage', case: 'export with an unknown dtype', input: '`export <run> --out m --dtype f8`', fragment: '--dtype: expected f32, f16 or bf16, found "f8"', exit: 2, setup: (ctx) => ['export', ctx.run(), '--out', 'm', '--dtype', 'f8'] },
   { area: 'usage', case: 'distil without a teacher', input: '`distill` with no `--teacher`', fragment: 'teacher: a lrc run needs a teacher: { "path": "<Hugging Face folder>" } or { "runId": "<teacher run>" }', exit: 2, setup: (ctx) => ['distill', ...fileTask(ctx.tinyTask().train, ctx.tinyTask().dev), ...TINY] },
 
   // ---- run configs ------------------------------------------------------------------------------
@@ -364,4 +367,8 @@ function news(ctx: RowContext, noHeader: boolean): string[] {
   const train = ctx.write('news.tsv', tsv(undefined, [...NEWS_LINES, ...NEWS_LINES.slice().reverse()]));
   const dev = ctx.write('news-dev.tsv', tsv(undefined, NEWS_LINES));
   return ['train-teacher', '--task', 'file', '--train', train, '--dev', dev, '--text-column', '0', '--label-column', '1', ...(noHeader ? ['--no-header'] : []), ...SHAPE, ...TINY];
+}
+
+function assertHas(text: string, fragment: string): void {
+  if (!text.includes(fragment)) throw new Error(`expected ${JSON.stringify(fragment)} in ${JSON.stringify(text)}`);
 }
