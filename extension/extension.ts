@@ -21,6 +21,7 @@ import { SweepDocuments } from './sweeps/sweepDocuments';
 import { SweepLauncher } from './sweeps/sweepLauncher';
 import { SWEEP_FILE_SELECTOR, SweepLensProvider } from './sweeps/sweepLens';
 import { SweepService } from './sweeps/sweepService';
+import { onDidShowError, type ShownError } from './util/errorNotification';
 
 let trainer: TrainerService | undefined;
 let manager: RunManager | undefined;
@@ -33,6 +34,8 @@ export interface LrcDistillApi {
   statusBar: RunStatusBar;
   dashboards: { get: (runId?: string) => DashboardPanel | undefined };
   sweeps: { service: SweepService; panels: { get: (sweepId: string) => SweepPanel | undefined } };
+  /** Every error notification shown through showError, as it is shown. */
+  notifications: { onDidShowError: vscode.Event<ShownError> };
 }
 
 export function activate(context: vscode.ExtensionContext): LrcDistillApi {
@@ -110,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
     statusBar,
     dashboards: { get: (runId) => DashboardPanel.get(runId) },
     sweeps: { service: sweeps, panels: { get: (sweepId) => SweepPanel.get(sweepId) } },
+    notifications: { onDidShowError },
   };
 }
 

@@ -8,8 +8,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseRunConfig } from '../../trainer/config/effective';
+import { parseRunConfig, type ConfigOrigin } from '../../trainer/config/effective';
 import type { RunConfig } from '../../trainer/config/runConfig';
+import { parseJsonFile } from '../../trainer/errors';
 import { describeZodError, UserError } from '../../trainer/server';
 import { writeFileAtomic } from '../../trainer/util/atomicFile';
 
@@ -30,12 +31,24 @@ const PlanSchema = z
 /** A placeholder for the id of a teacher run that does not exist yet (validation only). */
 const PENDING_TEACHER = { runId: 'teacher-trained-first' };
 
-/** Checks every config of a plan with the trainer's schema; errors name the file and the field. */
-export function validatePlan(plan: RunPlan, source: string): { teacher?: RunConfig; run: RunConfig } {
-  const teacher = plan.teacher ? parseRunConfig(plan.teacher, `${source} (teacher)`) : undefined;
+/** The config file's text and object, so that an error names the line of the bad field as the CLI's do. */
+export interface PlanOrigin {
+  text: string;
+  json: unknown;
+  /** Whether the file is a plan (its configs under "teacher" and "run") rather than one run config. */
+  isPlan: boolean;
+}
+
+/**
+ * Checks every config of a plan with the trainer's schema; errors name the file and the field, and with
+ * `origin` (the file's text) the line: "<file>:7: optim.batchSize: ...".
+ */
+export function validatePlan(plan: RunPlan, source: string, origin?: PlanOrigin): { teacher?: RunConfig; run: RunConfig } {
+  const inFile = (at: string[]): ConfigOrigin | undefined => (origin ? { file: source, text: origin.text, json: origin.json, at } : undefined);
+  const teacher = plan.teacher ? parseRunConfig(plan.teacher, `${source} (teacher)`, inFile(['teacher'])) : undefined;
   if (teacher && teacher.kind !== 'teacher') throw new UserError(`${source}: "teacher" must be a config of kind "teacher", not "${teacher.kind}"`, 'teacher');
   if (plan.teacher && plan.run.teacher) throw new UserError(`${source}: "run" names a teacher but the plan trains one first; remove run.teacher`, 'run.teacher');
-  const run = parseRunConfig(plan.teacher ? { ...plan.run, teacher: PENDING_TEACHER } : plan.run, plan.teacher ? `${source} (run)` : source);
+  const run = parseRunConfig(plan.teacher ? { ...plan.run, teacher: PENDING_TEACHER } : plan.run, plan.teacher ? `${source} (run)` : source, inFile(origin?.isPlan ? ['run'] : []));
   if (plan.teacher && run.kind !== 'lrc' && run.kind !== 'mse') throw new UserError(`${source}: a plan that trains a teacher first needs an lrc or mse run, not ${run.kind}`, 'run.kind');
   if (plan.baseline && run.kind !== 'lrc') throw new UserError(`${source}: "baseline": true needs an lrc run, not ${run.kind}`, 'baseline');
   return { teacher, run };
@@ -44,12 +57,9 @@ export function validatePlan(plan: RunPlan, source: string): { teacher?: RunConf
 /** Reads and validates a config file (one run config or a plan). */
 export function readPlanFile(file: string): RunPlan {
   if (!existsSync(file)) throw new UserError(`${file}: file not found`, file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${file} is not valid JSON: ${(e as Error).message}`, file);
-  }
+  // as the CLI reads a --config file: a syntax error names its line
+  const text = readFileSync(file, 'utf8');
+  const raw = parseJsonFile(text, file, 'a run config or a plan (a JSON object)');
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object (a run config or a plan with "run")`, file);
   let plan: RunPlan;
   if ('run' in raw) {
@@ -59,7 +69,7 @@ export function readPlanFile(file: string): RunPlan {
   } else {
     plan = { run: raw as Json, baseline: false };
   }
-  validatePlan(plan, file);
+  validatePlan(plan, file, { text, json: raw, isPlan: 'run' in raw });
   return plan;
 }
 

@@ -6,6 +6,18 @@ import { locationsInMessage, type ErrorLocation } from './errorLocation';
 
 export const OPEN_FILE = 'Open File';
 
+/** One error notification: its message, its actions in order, and the action the user chose (or undefined). */
+export interface ShownError {
+  message: string;
+  actions: string[];
+  choice: Thenable<string | undefined>;
+}
+
+// The one seam for tests inside VS Code (the API has no way to read a notification): they hear what was
+// shown through the extension's API and choose an action in the workbench itself.
+const shown = new vscode.EventEmitter<ShownError>();
+export const onDidShowError: vscode.Event<ShownError> = shown.event;
+
 /** The first location of the message that is a file on disk. */
 function existingFile(message: string): ErrorLocation | undefined {
   return locationsInMessage(message).find((l) => {
@@ -30,7 +42,10 @@ export async function openFileAt(location: ErrorLocation): Promise<void> {
  */
 export async function showErrorWithLocation(text: string, ...actions: string[]): Promise<string | undefined> {
   const location = existingFile(text);
-  const choice = await vscode.window.showErrorMessage(text, ...(location ? [OPEN_FILE] : []), ...actions);
+  const all = [...(location ? [OPEN_FILE] : []), ...actions];
+  const shownChoice = vscode.window.showErrorMessage(text, ...all);
+  shown.fire({ message: text, actions: all, choice: shownChoice });
+  const choice = await shownChoice;
   if (choice === OPEN_FILE && location) await openFileAt(location).catch(() => undefined);
   return choice;
 }

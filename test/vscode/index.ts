@@ -11,6 +11,7 @@ const testFiles: Array<[name: string, load: () => Promise<unknown>]> = [
   ['runs.test', () => import('./runs.test')],
   ['analysis.test', () => import('./analysis.test')],
   ['sweeps.test', () => import('./sweeps.test')],
+  ['errors.test', () => import('./errors.test')],
 ];
 
 export async function run(): Promise<void> {

@@ -14,6 +14,8 @@ export interface ConfigOrigin {
   text: string;
   /** The file's object: a field whose value differs (a flag changed it) is not the file's. */
   json: unknown;
+  /** Where the config sits in the file's object (["run"] for the run of a plan); the whole file when absent. */
+  at?: readonly (string | number)[];
 }
 
 function valueAt(v: unknown, path: readonly (string | number)[]): unknown {
@@ -24,12 +26,14 @@ function valueAt(v: unknown, path: readonly (string | number)[]): unknown {
 /** file:line of the first bad field when it comes from `origin`'s file. */
 function placeOf(error: z.ZodError, json: unknown, origin: ConfigOrigin | undefined): string | undefined {
   if (!origin) return undefined;
+  const at = origin.at ?? [];
+  const config = valueAt(origin.json, at);
   for (const issue of error.issues) {
     // an unknown key is on the key's own line; another issue on its field's line, or its parent's
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-    const inFile = valueAt(origin.json, path);
+    const inFile = valueAt(config, path);
     if (inFile === undefined || JSON.stringify(inFile) !== JSON.stringify(valueAt(json, path))) continue;
-    const line = jsonLineOf(origin.text, path);
+    const line = jsonLineOf(origin.text, [...at, ...path]);
     if (line !== undefined) return `${origin.file}:${line}`;
   }
   return undefined;
