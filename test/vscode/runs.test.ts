@@ -19,6 +19,7 @@ import { readRunRecord } from '../../trainer/runs/runStore';
 import type { RunRecord } from '../../trainer/runs/runRecord';
 import { ControlNotification, DidChangeRunsNotification, DidControlNotification, DidLoadRunNotification, DidAppendPointsNotification, type MetricPoint } from '../../webview/dashboard/protocol';
 import { tinyTsv } from '../fixtures/tinyTsv.mjs';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'lrc-distill.lrc-distill';
 const TINY_SHAPE = { layers: 1, hidden: 16, heads: 2, intermediate: 32 };
@@ -32,24 +33,7 @@ const RUN_COMMANDS = [
 const DATA = { task: 'file', train: 'data/train.tsv', dev: 'data/dev.tsv', columns: { text: 'sentence', label: 'label' } };
 const QUICK = { backend: 'wasm', maxLength: 16, builtVocabSize: 200, logEverySteps: 2 };
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(100);
-  }
-}
 
 suite('runs: the run commands on a tiny task', function () {
   this.timeout(120_000);

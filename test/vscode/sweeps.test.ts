@@ -19,26 +19,12 @@ import { reportInputOf } from '../../trainer/sweep/reportInput';
 import { readSweep } from '../../trainer/sweep/sweepStore';
 import { DidChangeSweepNotification, DidLoadSweepNotification, SweepActionNotification, type SweepView } from '../../webview/sweep/protocol';
 import { tinyTsv } from '../fixtures/tinyTsv.mjs';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'lrc-distill.lrc-distill';
 const SWEEP_COMMANDS = ['lrcDistill.runSweep', 'lrcDistill.dryRunSweep', 'lrcDistill.openSweep', 'lrcDistill.cancelSweep', 'lrcDistill.resumeSweep', 'lrcDistill.sweepReport'];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(100);
-  }
-}
 
 const data = (task: string) => ({ data: { task: 'file', train: `data/${task}-train.tsv`, dev: `data/${task}-dev.tsv`, columns: { text: 'sentence', label: 'label' } } });
 
