@@ -5,6 +5,8 @@
 //   dist/cli.js              the headless CLI `lrc-distill` (same code as the trainer)
 //   dist/webview/<panel>.js  one browser bundle per webview panel (webview/<panel>/main.ts)
 //   dist/*.wasm              the TensorFlow.js WASM binaries, next to the trainer bundle
+//   dist/tfjs-backend-wasm-threaded-simd{,.worker}.js  the threaded build's Emscripten glue and worker
+//                            script: its pthread workers load them from files (trainer/backend/wasmThreads.ts)
 //   dist-test/vscode/index.js  with --tests: the mocha suite that runs inside a real VS Code
 // Type-checking is a separate step (`npm run typecheck`), run by `npm test` too.
 import * as esbuild from 'esbuild';
@@ -56,11 +58,14 @@ const builds = [
   },
 ].filter(Boolean);
 
-/** The WASM backend loads its binaries from the folder of the trainer bundle. */
+/** The WASM backend loads its binaries from the folder of the trainer bundle; the threaded build's
+ * workers load its glue from there too. */
 function copyWasmBinaries() {
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   mkdirSync(join(root, 'dist'), { recursive: true });
   for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(root, 'dist', f));
+  const wasmOut = join(wasmDir, '..', 'wasm-out');
+  for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) copyFileSync(join(wasmOut, f), join(root, 'dist', f));
 }
 
 copyWasmBinaries();

@@ -8,10 +8,12 @@ export function cpuDescription(): string {
   return `${model}, ${cpus.length} logical core${cpus.length === 1 ? '' : 's'}`;
 }
 
-/** Call after the WASM backend is ready: the flags are resolved during its initialisation. */
-export function wasmDeviceDescription(threads: number): string {
+/** Call after the WASM backend is ready: the flags are resolved during its initialisation. `source`:
+ * where the thread count came from (resolveThreads). */
+export function wasmDeviceDescription(threads: number, source?: string): string {
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD on' : 'SIMD off';
-  const multithread = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-  const threading = multithread ? `${threads} threads` : '1 thread (multithreaded WASM is not available in Node)';
+  const multithread = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') && threads > 1;
+  const from = source ? `, ${source}` : '';
+  const threading = multithread ? `${threads} threads (threaded SIMD build${from})` : `1 thread${from ? ` (${source})` : ''}`;
   return `${cpuDescription()}; WASM ${simd}, ${threading}`;
 }

@@ -12,6 +12,7 @@ import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-ba
 import { cpuDescription, wasmDeviceDescription } from './device';
 import { gpuRequirements } from './gpuRequirements';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { enableWasmThreads, threadedWasmFiles } from './wasmThreads';
 import { UserError } from '../errors';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -22,6 +23,12 @@ export interface BackendChoiceOptions {
   /** Folder of the tfjs-backend-wasm .wasm binaries. Default: the installed package's dist folder
    * (the trainer bundle passes its own folder, where the build copies them). */
   wasmDir?: string;
+  /** Threads of the WASM backend (the threaded SIMD build when above 1; trainer/backend/wasmThreads.ts).
+   * Default 1: the pthread workers keep a process alive, so only entry points that end with
+   * process.exit (the CLI, the trainer server) ask for more, from resolveThreads. */
+  threads?: number;
+  /** Where `threads` came from (resolveThreads' source), shown in the device line. */
+  threadsSource?: string;
 }
 
 export interface BackendReport {
@@ -36,8 +43,9 @@ export interface BackendReport {
   rejected: { name: string; reason: string }[];
 }
 
-/** The binaries tfjs-backend-wasm picks from (plain and SIMD; the threaded one is for browsers). */
+/** The binaries tfjs-backend-wasm picks from with one thread (plain and SIMD). */
 const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+const THREADED_BINARY = 'tfjs-backend-wasm-threaded-simd.wasm';
 
 export interface BackendCandidate {
   backend: BackendName;
@@ -60,14 +68,20 @@ const candidates: BackendCandidate[] = [
   {
     backend: 'wasm',
     package: '@tensorflow/tfjs-backend-wasm',
-    load: async ({ wasmDir }) => {
+    load: async ({ wasmDir, threads = 1, threadsSource }) => {
       const dir = wasmDir ?? defaultWasmDir();
-      const missing = WASM_BINARIES.filter((name) => !existsSync(path.join(dir, name)));
+      const needed = threads > 1 ? [...WASM_BINARIES, THREADED_BINARY] : WASM_BINARIES;
+      const missing = needed.filter((name) => !existsSync(path.join(dir, name)));
       if (missing.length) throw new Error(`the WASM binaries are not in ${dir} (missing ${missing.join(', ')})`);
       setWasmPaths(withSlash(dir));
       registerWasmTrainingKernels();
-      await activate('wasm');
-      return { version: version_wasm, device: wasmDeviceDescription(getThreadsCount()) };
+      const restore = threads > 1 ? enableWasmThreads(threads, threadedWasmFiles(wasmDir)) : () => {};
+      try {
+        await activate('wasm');
+      } finally {
+        restore();
+      }
+      return { version: version_wasm, device: wasmDeviceDescription(getThreadsCount(), threadsSource) };
     },
   },
   {

@@ -2,7 +2,7 @@
 import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
-import { wasmDirBeside } from '../backend/wasmDir';
+import { selectProcessBackend } from '../backend/processBackend';
 import { loadHfModel, writeHfFolder } from '../checkpoint/hfFolder';
 import { parseRunConfig } from '../config/effective';
 import { ControlRequestSchema, type ControlRequest } from '../protocol';
@@ -49,7 +49,7 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   const dir = findRunDir(ctx.runsDir, id);
   const config = parseRunConfig(readRun(dir).config, `${dir}/run.json (config)`);
   const folder = modelFolderOfRun(dir);
-  await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
+  await selectProcessBackend(config.backend, ctx.flags.threads);
   const data = await loadTaskData({ ...config, tokenizer: folder }, dir, folder, () => {});
   // `seconds` is the prediction pass alone, not the loading
   const timed = async (score: () => Promise<Scores>) => {

@@ -43,6 +43,8 @@ export const FLAGS = {
   patience: { type: 'string' },
   'no-analysis': { type: 'boolean' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
+  'teacher-cache': { type: 'string' },
   preset: { type: 'string' },
   name: { type: 'string' },
   baseline: { type: 'boolean' },

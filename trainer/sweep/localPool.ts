@@ -1,5 +1,7 @@
-// The local executor: a pool of N worker processes on this machine (default: one per core; the WASM
-// backend trains on one thread, so N runs use N cores). Each worker is `lrc-distill sweep-task` on one
+// The local executor: a pool of N worker processes on this machine (default: one per core). Each worker
+// gets its share of the cores as WASM threads (LRC_THREADS, unless the user set it): the cores divided by
+// the runs that can run beside it when it starts, so a teacher that runs alone uses every core and N
+// students use one each. Each worker is `lrc-distill sweep-task` on one
 // run folder, the same command a Slurm array task runs. A run starts once its teacher has finished;
 // the runs of a teacher that failed are left waiting for `sweep resume`. SIGINT / SIGTERM (and `sweep
 // cancel`) stop every worker after a checkpoint, and nothing more is started.
@@ -62,11 +64,13 @@ export async function runLocalPool(sweepDir: string, workers: number, events: Po
         outcome.notStarted.push(m.runId);
         todo.splice(todo.indexOf(m), 1);
       }
+      const ready = todo.filter((m) => !running.has(m.runId) && teacherDone(m)).length;
+      const threads = threadsPerWorker(Math.min(workers, running.size + ready));
       while (!stopping && running.size < workers) {
         const next = todo.find((m) => !running.has(m.runId) && teacherDone(m));
         if (!next) break;
         todo.splice(todo.indexOf(next), 1);
-        running.set(next.runId, launch(sweepDir, next, events, () => {
+        running.set(next.runId, launch(sweepDir, next, threads, events, () => {
           running.delete(next.runId);
           const status = runStatus(sweep.runsDir, next.runId);
           (status.status === 'finished' ? outcome.finished : outcome.failed).push(next.runId);
@@ -88,12 +92,17 @@ export async function runLocalPool(sweepDir: string, workers: number, events: Po
   }
 }
 
+/** WASM threads for each of `concurrent` workers running at once: the cores shared out, at least 1. */
+export function threadsPerWorker(concurrent: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, concurrent)));
+}
+
 /** One worker: its own process group (a terminal's Ctrl-C reaches the pool, which stops it once). */
-function launch(sweepDir: string, m: SweepMember, events: PoolEvents, onExit: () => void): ChildProcess {
+function launch(sweepDir: string, m: SweepMember, threads: number, events: PoolEvents, onExit: () => void): ChildProcess {
   const log = join(sweepPaths(sweepDir).logs, `${m.runId}.log`);
   const fd = openSync(log, 'a');
   const [cmd, ...args] = cliInvocation();
-  const child = spawn(cmd, [...args, 'sweep-task', sweepDir, m.runId, '--plain'], { stdio: ['ignore', fd, fd], detached: true });
+  const child = spawn(cmd, [...args, 'sweep-task', sweepDir, m.runId, '--plain'], { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, LRC_THREADS: process.env.LRC_THREADS || String(threads) } });
   closeSync(fd);
   events.started(m, log);
   let done = false;
