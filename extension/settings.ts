@@ -1,5 +1,6 @@
 // The extension's settings (package.json `contributes.configuration`), read in one place.
 import * as vscode from 'vscode';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { UserError } from '../trainer/server';
 
@@ -69,5 +70,16 @@ export function wizardDefaults(): WizardDefaults {
     learningRate: s.get<number>('defaults.learningRate', 1e-4),
     split: s.get<number>('defaults.stageSplit', 0.8),
     evalEverySteps: s.get<number>('evalEverySteps', 200),
+  };
+}
+
+/** The trainer's LRC_THREADS and LRC_TEACHER_CACHE for a run started now, beside `othersRunning` runs
+ * of this window: lrcDistill.threads ('auto' shares the cores out) and lrcDistill.teacherCache. */
+export function trainerPerfEnv(othersRunning: number, cores = availableParallelism()): Record<string, string> {
+  const threads = section().get<string>('threads', 'auto').trim();
+  const cache = section().get<string>('teacherCache', 'auto').trim();
+  return {
+    LRC_THREADS: threads === 'auto' || threads === '' ? String(Math.max(1, Math.floor(cores / (othersRunning + 1)))) : threads,
+    LRC_TEACHER_CACHE: cache === '' ? 'auto' : cache,
   };
 }

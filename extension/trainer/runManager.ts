@@ -23,7 +23,7 @@ import { createRun, listRuns, readRun, shortRunId, updateRun } from '../../train
 import { describeZodError, UserError } from '../../trainer/server';
 import { appendControl } from '../runs/controlFile';
 import { resolveConfigPaths, validatePlan, type RunPlan } from '../runs/runPlan';
-import { backendSetting, requireRunsFolder, runsFolder, trainerTimeoutMs, workspaceFolder } from '../settings';
+import { backendSetting, requireRunsFolder, runsFolder, trainerPerfEnv, trainerTimeoutMs, workspaceFolder } from '../settings';
 import { Disposable } from '../util/disposable';
 import { RunProcess } from './runProcess';
 
@@ -189,6 +189,7 @@ export class RunManager extends Disposable {
       cwd: workspaceFolder() ?? this.runsDir(),
       log: (line) => this.output.info(`[${tag}] ${line}`),
       timeoutMs: trainerTimeoutMs(),
+      env: trainerPerfEnv(this.processes.size),
       pingEveryMs: Math.min(15_000, trainerTimeoutMs() / 2),
       onEvent: (msg) => this.onEvent(runId, msg),
       onExit: (info) => this.onExit(runId, proc, info),

@@ -20,6 +20,8 @@ export interface RunProcessOptions {
   log: (line: string) => void;
   /** How long a request or the ping may go unanswered (ms). */
   timeoutMs: number;
+  /** Variables added to the child's environment (settings.trainerPerfEnv). */
+  env?: Record<string, string>;
   /** How often the child is pinged while it runs (ms). */
   pingEveryMs?: number;
   onEvent: (msg: EventMessage) => void;
@@ -37,7 +39,7 @@ export class RunProcess {
     readonly runDir: string,
     private readonly options: RunProcessOptions,
   ) {
-    this.client = new TrainerClient({ script: options.script, cwd: options.cwd, log: options.log, requestTimeoutMs: options.timeoutMs });
+    this.client = new TrainerClient({ script: options.script, cwd: options.cwd, log: options.log, requestTimeoutMs: options.timeoutMs, env: options.env });
     this.client.onEvent(options.onEvent);
     this.client.onExit((info) => {
       this.stopPinging();

@@ -22,6 +22,8 @@ export interface TrainerClientOptions {
   requestTimeoutMs?: number;
   /** Node options of the child (tests run the TypeScript entry through `--import tsx`). */
   execArgv?: string[];
+  /** Variables added to the child's environment (LRC_THREADS, LRC_TEACHER_CACHE). */
+  env?: Record<string, string>;
 }
 
 interface Pending {
@@ -66,7 +68,7 @@ export class TrainerClient {
     const child = fork(this.options.script, [], {
       cwd: this.options.cwd,
       // Inside Electron, process.execPath is the editor itself: run it as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: this.options.execArgv ?? [],
       serialization: 'json',

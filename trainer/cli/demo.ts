@@ -7,6 +7,9 @@
 //      students' labels tell, as a pre-trained teacher does, and distillation has something to pass on;
 //   3. train the same student shape alone on the same 500 mails, the reference a distiller must beat;
 //   4. evaluate all four on the dev set, export them, and print a summary table.
+// The three students are independent once the teacher is trained: with --workers N (default: the
+// cores) they run side by side in N child processes, the teacher before them with every core as WASM
+// threads; --workers 1 runs everything in this process, one after another. Same numbers either way.
 // docs/demo.md has the measurements behind the choices: on this corpus no model shape makes a teacher
 // trained on the same mails clearly better than the student alone. --quick makes it a smoke test.
 import { statSync } from 'node:fs';
@@ -22,6 +25,9 @@ import { createRunFromConfig, EXIT, runSession, type CliContext } from './runCom
 import { modelFolderOfRun } from './inspectCommands';
 import { updateRun } from '../runs/runStore';
 import { runPairedAnalysis } from '../session/analysisStep';
+import { runInChildProcesses } from './parallelRuns';
+import { defaultWorkers } from '../sweep/localPool';
+import { InputError, shown } from '../errors';
 
 /** The demo's defaults; every one can be overridden by the usual flags. */
 export const DEMO = {
@@ -101,6 +107,8 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   const t0 = Date.now();
   const quick = !!ctx.flags.quick;
   const epochs = (e: number) => (quick ? QUICK.epochs : e);
+  const workers = ctx.flags.workers === undefined ? defaultWorkers() : Number(ctx.flags.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new InputError({ field: '--workers', expected: 'a whole number of processes, 1 or more', found: shown(ctx.flags.workers) });
   console.log(`LRC Distill demo on the SpamAssassin task (runs in ${ctx.runsDir})${quick ? ', quick' : ''}`);
   console.log(`The teacher learns from all the labelled training mails, the students from ${quick ? QUICK.studentLabels : DEMO.studentLabels} of them.`);
 
@@ -118,10 +126,24 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   updateRun(lrc.dir, (r) => ({ ...r, pairedRunId: mse.record.id }));
   const alone = createRunFromConfig(ctx, baseConfig(ctx, 'student', { name: 'demo student alone', student: DEMO.student, optim: studentOptim, tokenizer: join(teacherRun.dir, 'export'), ...studentData }), 'demo student alone');
   const results: [string, RunRecord, string][] = [['teacher', teacher, teacherRun.dir]];
-  for (const [name, run] of [['LRC student', lrc], ['MSE-baseline student', mse], ['student alone', alone]] as const) {
-    const done = await runSession(ctx, run.dir, false);
-    if (done.status !== 'finished') return done.status === 'stopped' ? EXIT.interrupted : EXIT.runFailed;
-    results.push([name, done, run.dir]);
+  const students = [['LRC student', lrc], ['MSE-baseline student', mse], ['student alone', alone]] as const;
+  if (workers > 1) {
+    console.log(`The three students train side by side in ${Math.min(workers, students.length)} processes.`);
+    const done = await runInChildProcesses(students.map(([, run]) => run.dir), {
+      runsDir: ctx.runsDir,
+      workers,
+      env: { LRC_THREADS: ctx.flags.threads, LRC_TEACHER_CACHE: ctx.flags['teacher-cache'] },
+      line: (l) => console.log(l),
+    });
+    const unfinished = done.find((r) => r.status !== 'finished');
+    if (unfinished) return unfinished.status === 'stopped' || unfinished.status === 'queued' ? EXIT.interrupted : EXIT.runFailed;
+    students.forEach(([name, run], i) => results.push([name, done[i], run.dir]));
+  } else {
+    for (const [name, run] of students) {
+      const done = await runSession(ctx, run.dir, false);
+      if (done.status !== 'finished') return done.status === 'stopped' ? EXIT.interrupted : EXIT.runFailed;
+      results.push([name, done, run.dir]);
+    }
   }
 
   // the case analysis of the LRC student against its MSE baseline
