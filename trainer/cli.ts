@@ -15,6 +15,7 @@ const USAGE = `lrc-distill <command> [options]
 Commands
   demo                      fine-tune a teacher on the bundled SpamAssassin task, distil an LRC student and
                             its MSE baseline, train the student alone, evaluate, export, print a summary
+                            (--workers N: the students side by side in N processes, default the cores)
   pretrain                  pre-train a BERT by masked-language modelling on the task's texts (labels unused;
                             --mask-probability, default 0.15); its run id or export folder is an --init
   train-teacher             fine-tune a teacher on a task (--layers --hidden --heads --ffn give its shape;
@@ -51,6 +52,8 @@ Options
   --split --epsilon --temperature   the two-stage schedule and the perturbation
   --eval-every --patience --no-analysis --log-every --backend auto|tensorflow|wasm|cpu
   --tokenizer <dir> --init <dir|run> --name <name> --plain (no progress bar) --json
+  --threads auto|N          threads of the WASM backend (or LRC_THREADS; auto: the cores, SLURM_CPUS_PER_TASK in a job)
+  --teacher-cache auto|off|<MiB>  keep the frozen teacher's outputs between epochs (or LRC_TEACHER_CACHE)
   --debug                   a stack trace below an error message (or LRC_DEBUG=1); docs/errors.md lists the messages
 `;
 

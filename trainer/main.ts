@@ -20,12 +20,12 @@ import {
   type TrainerToHostMessage,
 } from './protocol';
 import { TrainerServer, UserError } from './server';
-import { selectBackend } from './backend/select';
-import { wasmDirBeside } from './backend/wasmDir';
+import { selectProcessBackend } from './backend/processBackend';
 import { trainerVersions } from './versions';
 import { readRunRecord } from './runs/runStore';
 import { parseRunConfig } from './config/effective';
 import { TrainingSession } from './session/trainingSession';
+import { resolveTeacherCache } from './perf/teacherCacheSetting';
 import { analyzeText } from './session/analyzeText';
 import { runPairedAnalysis } from './session/analysisStep';
 
@@ -47,7 +47,7 @@ let backend: BackendReport | undefined;
 let session: TrainingSession | undefined;
 
 server.on(HelloRequest, async ({ backend: force }) => {
-  backend ??= await selectBackend({ force, wasmDir: wasmDirBeside(__dirname) });
+  backend ??= await selectProcessBackend(force);
   return { protocolVersion: PROTOCOL_VERSION, pid: process.pid, backend, versions: trainerVersions() };
 });
 
@@ -55,11 +55,12 @@ server.on(StartRunRequest, async ({ runDir, resume }) => {
   if (session) throw new UserError(`this trainer already runs ${session.runDir}; start another trainer for another run`, 'runDir');
   // The run config's backend, unless hello already chose one for this process.
   const configured = runBackendSetting(runDir);
-  backend ??= await selectBackend({ force: configured === 'auto' ? undefined : configured, wasmDir: wasmDirBeside(__dirname) });
+  backend ??= await selectProcessBackend(configured);
   const s = new TrainingSession(runDir, {
     resume,
     backend,
     versions: trainerVersions(),
+    teacherCache: resolveTeacherCache(undefined), // LRC_TEACHER_CACHE, else 'auto'
     events: {
       log: (level, message) => server.emit(LogEvent, { level, message }),
       progress: (p) => server.emit(ProgressEvent, p),
@@ -87,12 +88,12 @@ server.on(ControlRunRequest, (request) => {
 });
 
 server.on(AnalyzeTextRequest, async ({ runDir, text, textPair }) => {
-  backend ??= await selectBackend({ wasmDir: wasmDirBeside(__dirname) });
+  backend ??= await selectProcessBackend(undefined);
   return analyzeText(runDir, text, textPair);
 });
 
 server.on(PairedAnalysisRequest, async ({ lrcRunDir, mseRunDir }) => {
-  backend ??= await selectBackend({ wasmDir: wasmDirBeside(__dirname) });
+  backend ??= await selectProcessBackend(undefined);
   return { file: await runPairedAnalysis(lrcRunDir, mseRunDir, (message) => server.emit(LogEvent, { level: 'info', message })) };
 });
 

@@ -21,7 +21,7 @@ import type { RunRecord } from '../runs/runRecord';
 import { scoreTask } from '../session/evaluate';
 import { loadTaskData } from '../session/taskData';
 import { configFromFlags } from './options';
-import { createRunFromConfig, EXIT, runSession, type CliContext } from './runCommands';
+import { checkPerfFlags, createRunFromConfig, EXIT, runSession, type CliContext } from './runCommands';
 import { modelFolderOfRun } from './inspectCommands';
 import { updateRun } from '../runs/runStore';
 import { runPairedAnalysis } from '../session/analysisStep';
@@ -107,6 +107,7 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   const t0 = Date.now();
   const quick = !!ctx.flags.quick;
   const epochs = (e: number) => (quick ? QUICK.epochs : e);
+  checkPerfFlags(ctx.flags);
   const workers = ctx.flags.workers === undefined ? defaultWorkers() : Number(ctx.flags.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new InputError({ field: '--workers', expected: 'a whole number of processes, 1 or more', found: shown(ctx.flags.workers) });
   console.log(`LRC Distill demo on the SpamAssassin task (runs in ${ctx.runsDir})${quick ? ', quick' : ''}`);

@@ -2,14 +2,15 @@
 // a run folder in the runs folder (the one the extension shows) and runs it in this process.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend } from '../backend/select';
-import { wasmDirBeside } from '../backend/wasmDir';
+import { selectProcessBackend } from '../backend/processBackend';
+import { resolveThreads } from '../backend/threadsSetting';
 import { baselineConfigOf, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
 import { createRun, findRunDir, readRun, shortRunId, updateRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
 import { UserError } from '../server';
 import { TrainingSession } from '../session/trainingSession';
+import { resolveTeacherCache } from '../perf/teacherCacheSetting';
 import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
 import { configFromFlags, configOrigin, modelFolderFromFlag, teacherFromFlag, type Flags } from './options';
@@ -38,10 +39,11 @@ function onInterrupt(): void {
 export async function runSession(ctx: CliContext, runDir: string, resume: boolean): Promise<RunRecord> {
   const record = readRun(runDir);
   const config = parseRunConfig(record.config, `${runDir}/run.json (config)`);
-  const backend = await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
+  const backend = await selectProcessBackend(config.backend, ctx.flags.threads);
+  const teacherCache = resolveTeacherCache(ctx.flags['teacher-cache']);
   const events = terminalEvents(shortRunId(record.id), { plain: ctx.flags.plain });
   if (!ctx.flags.plain) console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})`);
-  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events });
+  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events, teacherCache });
   current = session;
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
@@ -53,6 +55,12 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
     process.off('SIGTERM', onInterrupt);
     current = undefined;
   }
+}
+
+/** A bad --threads or --teacher-cache (or LRC_THREADS, LRC_TEACHER_CACHE) fails before a run folder is made. */
+export function checkPerfFlags(flags: Flags): void {
+  resolveThreads(flags.threads);
+  resolveTeacherCache(flags['teacher-cache']);
 }
 
 export function exitCodeOf(record: RunRecord): number {
@@ -73,6 +81,7 @@ export function createRunFromConfig(ctx: CliContext, raw: Record<string, unknown
 }
 
 export async function trainCommand(kind: 'teacher' | 'student' | 'pretrain', ctx: CliContext): Promise<number> {
+  checkPerfFlags(ctx.flags);
   const init = modelFolderFromFlag('--init', ctx.flags.init, (id) => findRunDir(ctx.runsDir, id));
   const { dir } = createRunFromConfig(ctx, configFromFlags(kind, ctx.flags, init ? { init } : {}), 'command line');
   const record = await runSession(ctx, dir, false);
@@ -85,6 +94,7 @@ export async function distillCommand(ctx: CliContext): Promise<number> {
   const { flags } = ctx;
   const kind = flags.loss === undefined || flags.loss === 'lrc' || flags.loss === 'cosnce' ? 'lrc' : flags.loss === 'mse' ? 'mse' : undefined;
   if (!kind) throw new UserError(`--loss ${flags.loss}: expected lrc or mse`, '--loss');
+  checkPerfFlags(flags);
   const teacher = teacherFromFlag(flags.teacher, (id) => findRunDir(ctx.runsDir, id));
   const raw = configFromFlags(kind, flags, teacher ? { teacher } : {});
   const main = createRunFromConfig(ctx, raw, 'command line');
@@ -120,7 +130,7 @@ export async function analyzeCommand(ctx: CliContext): Promise<number> {
     if (r.status !== 'finished' && r.status !== 'stopped') throw new UserError(`run ${r.id} is ${r.status}: both runs must have trained (finished or stopped)`, 'run');
   }
   const config = parseRunConfig(lrc.config, `${lrcDir}/run.json (config)`);
-  await selectBackend({ force: config.backend === 'auto' ? undefined : config.backend, wasmDir: wasmDirBeside(__dirname) });
+  await selectProcessBackend(config.backend, ctx.flags.threads);
   await runPairedAnalysis(lrcDir, mseDir, (m) => console.log(m));
   return EXIT.ok;
 }

@@ -6,11 +6,20 @@
 // zero them, 'cls' reads token 0) and the logits.
 //
 // Keys are the example's token ids and token types at its real positions, so a cache entry is found
-// whatever batch the example comes in and however long that batch is padded. A batch with any example
-// missing runs the teacher on the whole batch and stores the missing ones (until `maxBytes`).
+// whatever batch the example comes in and however long that batch is padded. A batch with every example
+// missing runs the teacher on the whole batch; one with some cached runs it on the missing rows only. Both
+// store the missing ones (until `maxBytes`). The numbers are the same bit for bit as without the cache
+// (test/unit/session/teacherCache.unit.test.ts): a row's output does not depend on the other rows of its
+// batch nor on how far it is padded (attention gives padding keys a weight of exactly 0), and the
+// losses zero the padding rows that the cache leaves at 0.
 // Memory: layers x real tokens x hidden x 4 bytes per example (paper shapes, 4 mapped layers: 12 KiB
 // per token, so MRPC's 3,668 training pairs of ~50 tokens take ~2.2 GiB, SST-2's 67k sentences of ~13
 // tokens ~10 GiB: set maxBytes, or keep float16 copies, for large sets).
+//
+// Invalidation: none is needed. The cache lives in memory, in one process, for one run, whose teacher
+// (frozen), tokenizer and maxLength are fixed, so a key always means the same output. A resumed run
+// starts with an empty cache and fills it again in its first epoch. The session wiring is in
+// trainer/session/teacherCache.ts, the setting (--teacher-cache, LRC_TEACHER_CACHE) in teacherCacheSetting.ts.
 import * as tf from '@tensorflow/tfjs';
 import type { BertInputs, BertModel, BertOutput } from '../model/types';
 
@@ -71,35 +80,70 @@ export class TeacherOutputCache {
       positions.push(real);
       keys.push(parts.join(','));
     }
-    if (keys.every((k) => this.entries.has(k))) {
-      this.hits += B;
-      return this.assemble(keys.map((k) => this.entries.get(k)!), positions, L, H, C);
+    const missing = keys.flatMap((k, b) => (this.entries.has(k) ? [] : [b]));
+    this.hits += B - missing.length;
+    this.misses += missing.length;
+    if (missing.length === 0) return this.assemble(keys.map((k) => this.entries.get(k)!), positions, L, H, C);
+    if (missing.length < B) {
+      // Some cached: the teacher on the missing rows alone, then every row from its entry.
+      const fresh = this.computeEntries(teacher, inputs, missing, positions);
+      const rows = keys.map((k) => this.entries.get(k));
+      missing.forEach((b, i) => { rows[b] = fresh[i]; });
+      missing.forEach((b, i) => this.store(keys[b], fresh[i], positions[b].length, H, C));
+      return this.assemble(rows as Entry[], positions, L, H, C);
     }
-    this.misses += keys.filter((k) => !this.entries.has(k)).length;
     return tf.tidy(() => {
       const out = teacher.forward(inputs, { training: false });
-      const layerValues = this.options.layers.map((layer) => {
-        const h = out.hiddenStates[layer];
-        if (!h) throw new Error(`TeacherOutputCache: the teacher has no hidden state ${layer} (it has ${out.hiddenStates.length - 1} layers)`);
-        return h.dataSync() as Float32Array;
-      });
-      const logits = out.logits.dataSync() as Float32Array;
-      keys.forEach((key, b) => {
-        if (this.entries.has(key)) return;
-        const size = this.options.layers.length * positions[b].length * H * 4 + C * 4;
-        if (this.bytes + size > this.maxBytes) return;
-        const hidden = layerValues.map((values) => {
-          const rows = new Float32Array(positions[b].length * H);
-          positions[b].forEach((l, i) => rows.set(values.subarray((b * L + l) * H, (b * L + l + 1) * H), i * H));
-          return rows;
-        });
-        this.entries.set(key, { hidden, logits: logits.slice(b * C, (b + 1) * C) });
-        this.bytes += size;
-      });
+      const entries = this.entriesOf(out, keys.map((_, b) => b), positions, L, H, C);
+      keys.forEach((key, b) => this.store(key, entries[b], positions[b].length, H, C));
       const hiddenStates: tf.Tensor3D[] = [];
       for (const layer of this.options.layers) hiddenStates[layer] = out.hiddenStates[layer];
       return { logits: out.logits, hiddenStates };
     });
+  }
+
+  /** The entries of rows `rows` of the batch, from a forward pass of those rows alone. */
+  private computeEntries(teacher: BertModel, inputs: BertInputs, rows: number[], positions: number[][]): Entry[] {
+    const [, L] = inputs.inputIds.shape;
+    let entries: Entry[] = [];
+    tf.tidy(() => {
+      const index = tf.tensor1d(rows, 'int32');
+      const sub: BertInputs = {
+        inputIds: tf.gather(inputs.inputIds, index), // (m, L)
+        attentionMask: tf.gather(inputs.attentionMask, index), // (m, L)
+        tokenTypeIds: tf.gather(inputs.tokenTypeIds, index), // (m, L)
+      };
+      const out = teacher.forward(sub, { training: false });
+      entries = this.entriesOf(out, rows.map((_, i) => i), rows.map((b) => positions[b]), L, teacher.config.hidden_size, teacher.config.num_labels);
+    });
+    return entries;
+  }
+
+  /** Entry values of rows `rows` of a forward pass's output; positions[i] are row rows[i]'s real tokens. */
+  private entriesOf(out: BertOutput, rows: number[], positions: number[][], L: number, H: number, C: number): Entry[] {
+    const layerValues = this.options.layers.map((layer) => {
+      const h = out.hiddenStates[layer];
+      if (!h) throw new Error(`TeacherOutputCache: the teacher has no hidden state ${layer} (it has ${out.hiddenStates.length - 1} layers)`);
+      return h.dataSync() as Float32Array; // (B, L, H)
+    });
+    const logits = out.logits.dataSync() as Float32Array; // (B, C)
+    return rows.map((b, i) => ({
+      hidden: layerValues.map((values) => {
+        const real = new Float32Array(positions[i].length * H);
+        positions[i].forEach((l, j) => real.set(values.subarray((b * L + l) * H, (b * L + l + 1) * H), j * H));
+        return real;
+      }),
+      logits: logits.slice(b * C, (b + 1) * C),
+    }));
+  }
+
+  /** Keeps an entry while the budget allows. */
+  private store(key: string, entry: Entry, tokens: number, H: number, C: number): void {
+    if (this.entries.has(key)) return;
+    const size = this.options.layers.length * tokens * H * 4 + C * 4;
+    if (this.bytes + size > this.maxBytes) return;
+    this.entries.set(key, entry);
+    this.bytes += size;
   }
 
   stats(): TeacherCacheStats {
@@ -126,8 +170,9 @@ export class TeacherOutputCache {
 }
 
 /**
- * A view of the teacher whose forward pass goes through the cache: for a Distillation used by
- * distillationStep only (its hiddenStates are sparse, so analysis must keep the real teacher).
+ * A view of the teacher whose forward pass goes through the cache: for the Distillation that
+ * distillationStep gets (DistillCore.step) only; its hiddenStates are sparse, so evaluation and analysis
+ * keep the real teacher. It throws on what the step never asks for (training mode, attentions, an embedding output).
  */
 export function cachedTeacherModel(teacher: BertModel, cache: TeacherOutputCache): BertModel {
   return {

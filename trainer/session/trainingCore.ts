@@ -10,6 +10,7 @@ import type { TrainingBatch } from '../train/batch';
 import { createDistillation, disposeDistillation, type Distillation, type DistillationSettings } from '../train/distillation';
 import { distillationStep } from '../train/distillStep';
 import { fineTuneStep } from '../train/fineTuneStep';
+import { cachedTeacherModel, type TeacherOutputCache } from '../perf/teacherOutputCache';
 import { StageSchedule, type StageScheduleState, type StepWeights, type WeightChange } from '../train/stages';
 import type { AdamWState } from '../optim/adamw';
 import { UserError } from '../server';
@@ -100,7 +101,10 @@ export class FineTuneCore implements TrainingCore {
 }
 
 export class DistillCore implements TrainingCore {
+  /** Its teacher is the real one: evaluation and analysis read it (every layer, attentions). */
   readonly distillation: Distillation;
+  /** useTeacherCache: the cache, and the view of the teacher through it that the step alone uses. */
+  private cached?: { cache: TeacherOutputCache; teacher: BertModel };
 
   constructor(teacher: BertModel, student: BertModel, settings: DistillationSettings) {
     this.distillation = createDistillation(teacher, student, settings);
@@ -114,8 +118,19 @@ export class DistillCore implements TrainingCore {
     return this.distillation.stages.weightsAt(step).stage;
   }
 
+  /** From now on the training step's teacher forward goes through `cache` (nothing else's does). */
+  useTeacherCache(cache: TeacherOutputCache): void {
+    this.cached = { cache, teacher: cachedTeacherModel(this.distillation.teacher, cache) };
+  }
+
+  get teacherCache(): TeacherOutputCache | undefined {
+    return this.cached?.cache;
+  }
+
   step(batch: TrainingBatch, step: number, dropoutSeed: number): StepOutcome {
-    const r = distillationStep(this.distillation, batch, { step, dropoutSeed });
+    // A fresh view each step: restore() and the controls may replace fields of the distillation.
+    const d = this.cached ? { ...this.distillation, teacher: this.cached.teacher } : this.distillation;
+    const r = distillationStep(d, batch, { step, dropoutSeed });
     const { stage, ...weights } = r.weights;
     return { stage, weights, clean: r.clean, perturbed: r.perturbed, learningRate: r.learningRate, gradNorm: r.gradNorm };
   }
@@ -145,5 +160,6 @@ export class DistillCore implements TrainingCore {
 
   dispose(): void {
     disposeDistillation(this.distillation);
+    this.cached?.cache.clear();
   }
 }

@@ -32,6 +32,8 @@ import { judgeEvaluation } from './bestModel';
 import type { MlmHead } from '../model/mlmHead';
 import { MlmCore } from '../pretrain/mlmCore';
 import { maskingSettingsOf, scoreMaskedLm } from '../pretrain/pretrainRun';
+import type { TeacherCacheSetting } from '../perf/teacherCacheSetting';
+import { startTeacherCache, teacherCacheStats, type TeacherCacheReport } from './teacherCache';
 
 /** How often a paused run rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
@@ -63,6 +65,8 @@ export interface SessionOptions {
   resume?: boolean;
   backend?: BackendReport;
   versions?: Record<string, string>;
+  /** The process's teacher-output cache setting (--teacher-cache, LRC_TEACHER_CACHE); default 'auto'. */
+  teacherCache?: TeacherCacheSetting;
 }
 
 /** The seed of a step's dropout masks: a pure function of the run's seed and the step. */
@@ -166,6 +170,13 @@ export class TrainingSession {
       updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, totalSteps, epoch: step / perEpoch, stage: core!.stageAt(Math.min(step, totalSteps - 1)) } }));
       this.metrics({ type: 'start', step, totalSteps, trainExamples: trainSize, devExamples: data.dev.examples.length, resumed: resuming, backend: this.options.backend?.backend });
       events.log('info', `${record.kind} run ${record.id}: ${trainSize} training examples, ${totalSteps} steps of ${batchSize} (${(totalSteps / perEpoch).toFixed(2)} epochs)`);
+      // The teacher-output cache is in memory only: a resumed run starts with an empty one.
+      const reportCache = (report: TeacherCacheReport | undefined) => {
+        if (!report) return;
+        events.log('info', report.message);
+        this.metrics({ type: 'teacherCache', step, ...report.record });
+      };
+      if (core instanceof DistillCore) reportCache(startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, data.train));
 
       const saveCheckpoint = async () => {
         const state = core!.state();
@@ -237,6 +248,7 @@ export class TrainingSession {
           labels.dispose();
         }
         step += 1;
+        if (core instanceof DistillCore && step % perEpoch === 0) reportCache(teacherCacheStats(core, 'epoch', step, step / perEpoch));
         windowExamples += indices.length;
         windowTokens += batch.attentionMask.reduce((a: number, b: number) => a + b, 0);
 
@@ -271,6 +283,7 @@ export class TrainingSession {
       }
 
       // ---- end ---------------------------------------------------------------------------------
+      if (core instanceof DistillCore) reportCache(teacherCacheStats(core, 'end', step, step / perEpoch));
       if (this.stopRequested) {
         await saveCheckpoint();
         updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, epoch: step / perEpoch } })); // where the checkpoint is

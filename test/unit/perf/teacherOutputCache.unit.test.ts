@@ -1,6 +1,7 @@
 // The teacher-output cache against the teacher itself: the mapped layers' hidden states at real tokens
 // and the logits, on a miss and on a hit, for an example met again in another batch and another padded
-// length; padding rows zero; the byte budget; an LRC step through the cache gives the step's losses.
+// length; padding rows zero; the byte budget; an LRC step through the cache gives the step's losses; a
+// batch mixing cached and new examples runs the teacher on the new ones alone, bit for bit the same.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -130,5 +131,27 @@ test('an LRC step through the cached teacher gives the losses of a step with the
     student.dispose();
   }
   assert.ok(maxDiff(losses[1], losses[0]) < 1e-4, `losses with the teacher ${losses[0]} and through the cache ${losses[1]}`);
+  teacher.dispose();
+});
+
+test('a batch with some examples cached runs the teacher on the others alone, and every row is the teacher\'s own, bit for bit', async () => {
+  const teacher = new Bert(tinyConfig(2, 32), { seed: 9, trainable: false });
+  const cache = new TeacherOutputCache({ layers: [1, 2] });
+  const first = inputs([[1, 6, 7], [1, 8, 9, 10]], 5);
+  tf.dispose(Object.values(cache.outputs(teacher, first)).flat());
+  const rows = [[1, 11, 12, 13, 14, 15], [1, 8, 9, 10], [1, 16], [1, 6, 7]]; // new, cached, new, cached
+  const mixed = inputs(rows, 7);
+  const out = cache.outputs(teacher, mixed);
+  assert.deepEqual(cache.stats(), { hits: 2, misses: 4, entries: 4, bytes: (3 + 4 + 6 + 2) * 2 * 32 * 4 + 4 * 2 * 4 });
+  const truth = teacher.forward(mixed, { training: false });
+  for (const layer of [1, 2]) {
+    for (let b = 0; b < rows.length; b++) {
+      assert.deepEqual(await rowsOf(out.hiddenStates[layer], b, rows[b].length), await rowsOf(truth.hiddenStates[layer], b, rows[b].length), `layer ${layer}, example ${b}`);
+    }
+  }
+  assert.deepEqual(Array.from(await out.logits.data()), Array.from(await truth.logits.data()));
+  tf.dispose([out.logits, ...out.hiddenStates, truth.logits, ...truth.hiddenStates]);
+  disposeInputs(first);
+  disposeInputs(mixed);
   teacher.dispose();
 });
