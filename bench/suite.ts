@@ -1,8 +1,10 @@
 // Runs one suite in this process: `node --import tsx bench/suite.ts <name> <result.json> [--quick]
-// [--backend wasm|cpu|tensorflow]`. bench/main.ts starts one such process per suite.
+// [--backend wasm|cpu|tensorflow] [--threads auto|N]`. bench/main.ts starts one such process per suite.
+// It ends with process.exit: the WASM backend's pthread workers (--threads above 1) keep a process alive.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { selectBackend, type BackendName } from '../trainer/backend/select';
+import { resolveThreads } from '../trainer/backend/threadsSetting';
 import type { SuiteResult } from './lib/report';
 import { SUITES } from './suites/index';
 
@@ -14,14 +16,20 @@ async function main(): Promise<void> {
   const backendIndex = rest.indexOf('--backend');
   const backend = (backendIndex >= 0 ? rest[backendIndex + 1] : 'wasm') as BackendName;
   const t0 = performance.now();
-  const report = suite.needsBackend ? await selectBackend({ force: backend }) : undefined;
+  const threadsIndex = rest.indexOf('--threads');
+  const { threads, source } = resolveThreads(threadsIndex >= 0 ? rest[threadsIndex + 1] : undefined);
+  const report = suite.needsBackend ? await selectBackend({ force: backend, threads, threadsSource: source }) : undefined;
   const log = (m: string) => process.stderr.write(`  [${suite.name}] ${m}\n`);
-  const output = await suite.run({ quick, root: resolve(__dirname, '..'), log });
+  const threadsText = report?.backend === 'wasm' ? `${threads} (${source})` : '1';
+  const output = await suite.run({ quick, root: resolve(__dirname, '..'), threads: threadsText, log });
   const result: SuiteResult = { suite: suite.name, title: suite.title, seconds: (performance.now() - t0) / 1000, ...output, ...(report ? { backend: report } : {}) };
   writeFileSync(out, JSON.stringify(result));
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

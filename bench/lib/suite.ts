@@ -7,6 +7,8 @@ export interface SuiteContext {
   quick: boolean;
   /** The repository root. */
   root: string;
+  /** Threads of the WASM backend (1 for other backends), with where the number came from. */
+  threads: string;
   /** Progress on stderr. */
   log(message: string): void;
 }

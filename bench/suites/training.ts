@@ -1,9 +1,14 @@
 // Suite "training": throughput of the full LRC step (teacher forward, student forward and dL/dE on
 // the clean input, student forward and backward on the perturbed input, clipping, AdamW) at the
 // paper's and the demo's shapes, its FLOPs (lib/flops.ts) and the FLOP/s achieved as a share of the
-// matMul peak measured in this process. Where the time goes by phase: each phase timed on its own.
+// matMul peak measured in this process (with --threads N, the peak of N threads: on every core, the
+// machine's all-core peak). Where the time goes by phase: each phase timed on its own. The same step
+// with the teacher's outputs cached (trainer/perf/teacherOutputCache.ts), as every step from a run's
+// second epoch is: the teacher is frozen, so its outputs are looked up instead of computed.
 import * as tf from '@tensorflow/tfjs';
 import { clipByGlobalNorm } from '../../trainer/optim/clip';
+import { cachedTeacherModel, TeacherOutputCache } from '../../trainer/perf/teacherOutputCache';
+import type { Distillation } from '../../trainer/train/distillation';
 import { distillationStep, embeddingGradient, teacherForward } from '../../trainer/train/distillStep';
 import { lrcStepFlops } from '../lib/flops';
 import { MatMulReference, cpuShare, medianTiming, timeIt, type Timing } from '../lib/measure';
@@ -17,6 +22,8 @@ interface ShapeResult {
   steps: number;
   firstStep: Timing;
   step: Timing;
+  /** The step once the teacher's outputs for the batch are cached (a run's second epoch on). */
+  cachedStep: Timing;
   phases: { teacher: Timing; cleanPass: Timing; optimizer: Timing; perturbedPass: Timing };
   flops: ReturnType<typeof lrcStepFlops>;
   tensorsAfterEachStep: number[];
@@ -37,6 +44,16 @@ function measureShapes(shapes: BenchShapes, steps: number, reference: MatMulRefe
       timings.push(timeIt(() => distillationStep(d, batch, { step: s, dropoutSeed: 100 + s })).timing);
       tensors.push(tf.memory().numTensors);
     }
+    // The same step with the teacher's outputs cached: one step fills the cache, the next are timed.
+    const cache = new TeacherOutputCache({ layers: d.mapping.map((p) => p.teacher) });
+    const cachedD: Distillation = { ...d, teacher: cachedTeacherModel(d.teacher, cache) };
+    distillationStep(cachedD, batch, { step: steps + 1, dropoutSeed: 300 });
+    const cachedT: Timing[] = [];
+    for (let s = 0; s < (shapes.name === 'paper' ? 2 : steps); s++) {
+      if (between) reference.sample(between);
+      cachedT.push(timeIt(() => distillationStep(cachedD, batch, { step: steps + 2 + s, dropoutSeed: 301 + s })).timing);
+    }
+    cache.clear();
     // Phases, each on its own: the teacher's forward pass, then the clean pass (perturbation steps 1-2).
     const weights = d.stages.weightsAt(steps + 1);
     const phaseRuns = shapes.name === 'paper' ? 1 : 5;
@@ -78,7 +95,7 @@ function measureShapes(shapes: BenchShapes, steps: number, reference: MatMulRefe
       cpuMs: step.cpuMs - teacher.cpuMs - cleanPass.cpuMs - optimizer.cpuMs,
     };
     const flops = lrcStepFlops(shapes.teacher, shapes.student, shapes);
-    return { shapes, steps, firstStep: first, step, phases: { teacher, cleanPass, optimizer, perturbedPass }, flops, tensorsAfterEachStep: tensors };
+    return { shapes, steps, firstStep: first, step, cachedStep: medianTiming(cachedT), phases: { teacher, cleanPass, optimizer, perturbedPass }, flops, tensorsAfterEachStep: tensors };
   } finally {
     disposeBatch(batch);
     dispose();
@@ -114,7 +131,20 @@ export const trainingSuite: Suite = {
           fmt.n(r.firstStep.wallMs / 1000, 1),
         ];
       }),
-      note: `Median of ${results.map((r) => `${r.steps} (${r.shapes.name})`).join(' and ')} steps after a warm-up step. matMul peak: ${fmt.n(ref.peakGflops)} GFLOP/s (best of ${ref.samples} samples of ${ref.what}, median ${fmt.n(ref.medianGflops)}); CPU-time peak ${fmt.n(ref.peakCpuGflops)}. "share, CPU time" divides by this process's CPU time instead of the wall time, which holds when other processes share the cores.`,
+      note: `Threads: ${ctx.threads}. Median of ${results.map((r) => `${r.steps} (${r.shapes.name})`).join(' and ')} steps after a warm-up step. matMul peak: ${fmt.n(ref.peakGflops)} GFLOP/s (best of ${ref.samples} samples of ${ref.what}, median ${fmt.n(ref.medianGflops)}); CPU-time peak ${fmt.n(ref.peakCpuGflops)}. "share, CPU time" divides by this process's CPU time instead of the wall time, which holds when other processes share the cores.`,
+    };
+    const cached: Table = {
+      title: 'The same step with the teacher\'s outputs cached (every step from the second epoch on)',
+      columns: ['shapes', 'step s, teacher computed', 'step s, teacher cached', 'speed-up', 'GFLOP computed', 'effective GFLOP/s (the whole step\'s GFLOP / wall)', 'effective share of matMul peak', 'mean step s over 3 epochs', 'share of peak over 3 epochs'],
+      rows: results.map((r) => {
+        const mean3 = (r.step.wallMs + 2 * r.cachedStep.wallMs) / 3;
+        return [
+          r.shapes.name, fmt.n(r.step.wallMs / 1000, 3), fmt.n(r.cachedStep.wallMs / 1000, 3), fmt.x(r.step.wallMs / r.cachedStep.wallMs),
+          fmt.g(r.flops.total - r.flops.teacher), fmt.n(r.flops.total / r.cachedStep.wallMs / 1e6, 1), fmt.pct(r.flops.total / r.cachedStep.wallMs / 1e6 / ref.peakGflops),
+          fmt.n(mean3 / 1000, 3), fmt.pct(r.flops.total / mean3 / 1e6 / ref.peakGflops),
+        ];
+      }),
+      note: 'A cached step computes the student\'s passes only; "effective" divides the full LRC step\'s FLOPs (teacher included) by its time, i.e. the work a run gets done per second. Over 3 epochs (the paper\'s) the first computes the teacher and fills the cache, the other two look it up.',
     };
     const phases: Table = {
       title: 'Where the step goes, by phase (each timed on its own; the perturbed pass is the rest)',
@@ -135,12 +165,12 @@ export const trainingSuite: Suite = {
     };
     const flat = results.every((r) => r.tensorsAfterEachStep.every((n) => n === r.tensorsAfterEachStep[0]));
     return {
-      tables: [throughput, phases],
+      tables: [throughput, cached, phases],
       notes: [
         `Stage 2 (alpha:beta:gamma 1:1:3, T 1.1), gradient perturbation epsilon 1, COS-NCE with 'flatten' vectors and K = B - 1 negatives, uniform layer mapping; random token ids, no padding.`,
         `Live tensors after each timed step: ${results.map((r) => `${r.shapes.name} ${r.tensorsAfterEachStep.join(', ')}`).join('; ')} (${flat ? 'flat' : 'NOT flat'}).`,
       ],
-      data: { reference: ref, results },
+      data: { reference: ref, threads: ctx.threads, results },
     };
   },
 };
