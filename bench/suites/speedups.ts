@@ -4,8 +4,9 @@
 //     pass is a look-up, as from the second epoch on;
 //   - padding each batch to its longest example instead of maxLength (the session pads to maxLength):
 //     the paper-shape step at SST-2's mean padded length, alone and with the cache;
-//   - the row-copy GatherV2 and tiled Transpose kernels (trainer/perf/register.ts), switched on and off
-//     in turns (A/B) on the student's part of the step and on the student's batch-1 inference.
+//   - the row-copy GatherV2 and tiled Transpose kernels (trainer/backend/kernels/, registered with the
+//     training kernels), switched to the stock ones and back in turns (A/B) on the student's part of the
+//     step and on the student's batch-1 inference.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { readGlueSplit } from '../../trainer/data/glueReader';
 import { locateSharedData } from '../../trainer/data/sharedData';
 import type { BertModel } from '../../trainer/model/types';
 import { cachedTeacherModel, TeacherOutputCache } from '../../trainer/perf/teacherOutputCache';
-import { registerPerfKernels, unregisterPerfKernels } from '../../trainer/perf/register';
+import { useStockWasmKernels } from '../../trainer/backend/wasm-kernels';
 import { loadTokenizer } from '../../trainer/tokenizer/loadTokenizer';
 import type { TrainingBatch } from '../../trainer/train/batch';
 import type { Distillation } from '../../trainer/train/distillation';
@@ -71,17 +72,18 @@ function teacherCache(shapes: BenchShapes, seq: number, ctx: SuiteContext): Cach
 
 interface AbResult { what: string; stock: number; fast: number }
 
-/** f timed `rounds` times with the stock kernels and with trainer/perf's, in turns; medians of wall ms. */
+const AB_KERNELS = [tf.GatherV2, tf.Transpose];
+
+/** f timed `rounds` times with the stock GatherV2 and Transpose and with the fast ones, in turns; medians of wall ms. */
 function ab(what: string, rounds: number, f: () => void): AbResult {
   const stock: number[] = [];
   const fast: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    unregisterPerfKernels();
+    useStockWasmKernels(AB_KERNELS);
     stock.push(timeIt(f).timing.wallMs);
-    registerPerfKernels();
+    useStockWasmKernels(AB_KERNELS, false);
     fast.push(timeIt(f).timing.wallMs);
   }
-  unregisterPerfKernels();
   return { what, stock: median(stock), fast: median(fast) };
 }
 
@@ -154,8 +156,8 @@ export const speedupsSuite: Suite = {
       note: `Synthetic batches with every position real.${sst2 !== undefined && cacheResults.some((r) => r.seq === Math.round(sst2)) ? ` L ${Math.round(sst2)} is SST-2 train's mean padded length when each batch of 16 is padded to its longest example (bert-base-uncased word pieces; maxLength 128); the session pads every batch to maxLength.` : ''} "speed-up against L 128" compares with the paper-shape step as the session runs it today (L 128, teacher computed). The filling step runs the teacher and stores its outputs (the first epoch).`,
     };
     const kernelTable: Table = {
-      title: 'Row-copy GatherV2 and tiled Transpose (trainer/perf/register.ts), in turns with the stock kernels',
-      columns: ['measured', 'stock ms', 'with trainer/perf kernels ms', 'speed-up'],
+      title: 'Row-copy GatherV2 and tiled Transpose (trainer/backend/kernels), in turns with the stock kernels',
+      columns: ['measured', 'stock ms', 'with the fast kernels ms', 'speed-up'],
       rows: kernels.map((k) => [k.what, fmt.ms(k.stock), fmt.ms(k.fast), fmt.x(k.stock / k.fast, 2)]),
       note: 'Medians of alternating runs (stock, fast, stock, ...), so that a busy moment hits both.',
     };

@@ -6,7 +6,7 @@
 // permutations and types stay with the stock kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, heapView } from '../backend/kernels/wasm-heap';
+import { allocate, heapView } from './wasm-heap';
 
 /** Below this many values per matrix (1 MiB) the stock kernel is as fast or faster: its data stays in the cache. */
 const MIN_MATRIX_SIZE = 262144;

@@ -6,7 +6,7 @@
 // tfjs's own and does not change.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, heapView, release } from '../backend/kernels/wasm-heap';
+import { allocate, heapView, release } from './wasm-heap';
 
 export function fastGatherConfig(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {

@@ -1,18 +1,16 @@
-// The kernels of trainer/perf (row-copy GatherV2, tiled Transpose) against the CPU backend, their
+// The row-copy GatherV2 and the tiled Transpose of the WASM training kernels against the CPU backend, their
 // fall-backs to the stock kernels, the gather's gradient and its error for an index out of range.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { registerPerfKernels } from '../../../trainer/perf/register';
 import { SeededRandom } from '../../../trainer/util/random';
-import { maxAbsDiff, onBackend, randomValues } from '../backend/compare';
+import { maxAbsDiff, onBackend, randomValues } from './compare';
 import { useBackend } from '../helpers/backend';
 
 const rng = new SeededRandom(9);
 
 before(async () => {
   await useBackend('wasm');
-  registerPerfKernels();
 });
 
 const gathers: [string, number[], number[], number[], number][] = [
