@@ -63,3 +63,40 @@ test('Sum and BatchMatMul on WASM leave no temporaries behind', async () => {
   assert.equal(tf.engine().backend.numDataIds(), before);
   x.dispose();
 });
+
+test('Sum over leading axes on WASM equals the XNNPACK product ones(1, N) x (N, H) bit for bit', async () => {
+  // The kernel computed the sum as that product before; training runs keep their numbers only if the
+  // column sums round the same way. Wide value ranges make any change of order visible.
+  await useBackend('wasm');
+  const shapes: number[][] = [[1024, 128], [1024, 512], [2048, 13], [300, 61], [16, 64, 40], [20000, 1]];
+  for (const shape of shapes) {
+    const x = Float32Array.from({ length: tf.util.sizeFromShape(shape) }, () => (rng.next() - 0.5) * Math.exp(12 * (rng.next() - 0.5)));
+    const t = tf.tensor(x, shape);
+    const rows = shape[0] * (shape.length === 3 ? shape[1] : 1);
+    const axes = shape.length === 3 ? [0, 1] : 0;
+    const sum = tf.sum(t, axes);
+    const product = tf.matMul(tf.ones([1, rows]), t.reshape([rows, shape[shape.length - 1]]));
+    const a = sum.dataSync();
+    const b = product.dataSync();
+    assert.equal(a.length, b.length);
+    const differing = a.filter((v, i) => !Object.is(v, b[i])).length;
+    assert.equal(differing, 0, `${JSON.stringify(shape)}: ${differing} of ${a.length} column sums differ`);
+    tf.dispose([t, sum, product]);
+  }
+});
+
+test('sumRows adds each column in row order in float32, NaN and infinities included', async () => {
+  const { sumRows } = await import('../../../trainer/backend/kernels/fast-sum');
+  const x = Float32Array.from([1e8, 1, NaN, Infinity, -0, 1, 3, -Infinity, -1e8, 1, 0, 5, -0, 2, 1, 1, 0, 0, 0, 0]);
+  const out = new Float32Array(10);
+  sumRows(x, 2, 10, out);
+  // rows [1e8, 1, NaN, Inf, -0, 1, 3, -Inf, -1e8, 1] and [0, 5, -0, 2, 1, 1, 0, 0, 0, 0]
+  assert.deepEqual(Array.from(out), [1e8, 6, NaN, Infinity, 1, 2, 3, -Infinity, -1e8, 1]);
+  const zeros = new Float32Array(1);
+  sumRows(Float32Array.from([-0, -0]), 2, 1, zeros);
+  assert.ok(Object.is(zeros[0], 0), 'sums start from +0, as the product does');
+  const rounding = Float32Array.from([1, 2 ** -24, 2 ** -24]);
+  const one = new Float32Array(1);
+  sumRows(rounding, 3, 1, one);
+  assert.equal(one[0], 1, 'each addition rounds to float32 (1 + 2^-24 is 1 in float32)');
+});
