@@ -54,6 +54,9 @@ Options
   --tokenizer <dir> --init <dir|run> --name <name> --plain (no progress bar) --json
   --threads auto|N          threads of the WASM backend (or LRC_THREADS; auto: the cores, SLURM_CPUS_PER_TASK in a job)
   --teacher-cache auto|off|<MiB>  keep the frozen teacher's outputs between epochs (or LRC_TEACHER_CACHE)
+  --teacher-store auto|on|off|<dir>  the teacher's outputs on disk, shared by the runs of one teacher (or
+                            LRC_TEACHER_STORE; auto: .lrc/teacher-outputs, written by sweeps and by runs that overflow the cache)
+  --teacher-store-dtype float32|float16  float16 halves the store and rounds the teacher's hidden states (or LRC_TEACHER_STORE_DTYPE)
   --debug                   a stack trace below an error message (or LRC_DEBUG=1); docs/errors.md lists the messages
 `;
 

@@ -26,6 +26,7 @@ import { readRunRecord } from './runs/runStore';
 import { parseRunConfig } from './config/effective';
 import { TrainingSession } from './session/trainingSession';
 import { resolveTeacherCache } from './perf/teacherCacheSetting';
+import { resolveTeacherStore } from './perf/teacherStoreSetting';
 import { analyzeText } from './session/analyzeText';
 import { runPairedAnalysis } from './session/analysisStep';
 
@@ -61,6 +62,7 @@ server.on(StartRunRequest, async ({ runDir, resume }) => {
     backend,
     versions: trainerVersions(),
     teacherCache: resolveTeacherCache(undefined), // LRC_TEACHER_CACHE, else 'auto'
+    teacherStore: resolveTeacherStore(undefined, undefined), // LRC_TEACHER_STORE(_DTYPE), else 'auto', float32
     events: {
       log: (level, message) => server.emit(LogEvent, { level, message }),
       progress: (p) => server.emit(ProgressEvent, p),

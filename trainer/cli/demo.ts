@@ -133,7 +133,7 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
     const done = await runInChildProcesses(students.map(([, run]) => run.dir), {
       runsDir: ctx.runsDir,
       workers,
-      env: { LRC_THREADS: ctx.flags.threads, LRC_TEACHER_CACHE: ctx.flags['teacher-cache'] },
+      env: { LRC_THREADS: ctx.flags.threads, LRC_TEACHER_CACHE: ctx.flags['teacher-cache'], LRC_TEACHER_STORE: ctx.flags['teacher-store'], LRC_TEACHER_STORE_DTYPE: ctx.flags['teacher-store-dtype'] },
       line: (l) => console.log(l),
     });
     const unfinished = done.find((r) => r.status !== 'finished');

@@ -45,6 +45,8 @@ export const FLAGS = {
   backend: { type: 'string' },
   threads: { type: 'string' },
   'teacher-cache': { type: 'string' },
+  'teacher-store': { type: 'string' },
+  'teacher-store-dtype': { type: 'string' },
   preset: { type: 'string' },
   name: { type: 'string' },
   baseline: { type: 'boolean' },

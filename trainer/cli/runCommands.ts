@@ -11,6 +11,7 @@ import type { RunRecord } from '../runs/runRecord';
 import { UserError } from '../server';
 import { TrainingSession } from '../session/trainingSession';
 import { resolveTeacherCache } from '../perf/teacherCacheSetting';
+import { resolveTeacherStore } from '../perf/teacherStoreSetting';
 import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
 import { configFromFlags, configOrigin, modelFolderFromFlag, teacherFromFlag, type Flags } from './options';
@@ -41,9 +42,10 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
   const config = parseRunConfig(record.config, `${runDir}/run.json (config)`);
   const backend = await selectProcessBackend(config.backend, ctx.flags.threads);
   const teacherCache = resolveTeacherCache(ctx.flags['teacher-cache']);
+  const teacherStore = resolveTeacherStore(ctx.flags['teacher-store'], ctx.flags['teacher-store-dtype']);
   const events = terminalEvents(shortRunId(record.id), { plain: ctx.flags.plain });
   if (!ctx.flags.plain) console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})`);
-  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events, teacherCache });
+  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events, teacherCache, teacherStore });
   current = session;
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
@@ -57,10 +59,11 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
   }
 }
 
-/** A bad --threads or --teacher-cache (or LRC_THREADS, LRC_TEACHER_CACHE) fails before a run folder is made. */
+/** A bad --threads, --teacher-cache or --teacher-store(-dtype) (or their variables) fails before a run folder is made. */
 export function checkPerfFlags(flags: Flags): void {
   resolveThreads(flags.threads);
   resolveTeacherCache(flags['teacher-cache']);
+  resolveTeacherStore(flags['teacher-store'], flags['teacher-store-dtype']);
 }
 
 export function exitCodeOf(record: RunRecord): number {

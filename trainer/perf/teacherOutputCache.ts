@@ -16,28 +16,36 @@
 // per token, so MRPC's 3,668 training pairs of ~50 tokens take ~2.2 GiB, SST-2's 67k sentences of ~13
 // tokens ~10 GiB: set maxBytes, or keep float16 copies, for large sets).
 //
-// Invalidation: none is needed. The cache lives in memory, in one process, for one run, whose teacher
-// (frozen), tokenizer and maxLength are fixed, so a key always means the same output. A resumed run
-// starts with an empty cache and fills it again in its first epoch. The session wiring is in
-// trainer/session/teacherCache.ts, the setting (--teacher-cache, LRC_TEACHER_CACHE) in teacherCacheSetting.ts.
+// Invalidation: none is needed in memory. The cache lives in one process, for one run, whose teacher
+// (frozen) is fixed, and a key is the forward pass's exact input, so a key always means the same output.
+// Its second level, the teacher-output store on disk (teacherOutputStore.ts), is shared between runs and
+// processes and so lives in a folder per teacher fingerprint; what memory lacks is read from it, and what
+// the teacher computes is added to it. With a float16 store, the teacher's hidden states are rounded to
+// float16 whether they come from the store or from the teacher, so a run's numbers never depend on what
+// the store held. The session wiring is in trainer/session/teacherCache.ts, the settings (--teacher-cache,
+// --teacher-store) in teacherCacheSetting.ts and teacherStoreSetting.ts.
 import * as tf from '@tensorflow/tfjs';
 import type { BertInputs, BertModel, BertOutput } from '../model/types';
+import { roundToFloat16, type TeacherEntry, type TeacherOutputStore } from './teacherOutputStore';
 
 export interface TeacherOutputCacheOptions {
   /** Indices into hiddenStates that the loss reads: the mapping's teacher layers (1..N). */
   layers: readonly number[];
-  /** Stop storing new examples beyond this many bytes (they are then computed every time). Default 2 GiB. */
+  /** Stop keeping new examples in memory beyond this many bytes (0: none). Default 2 GiB. */
   maxBytes?: number;
+  /** The store on disk behind the memory (its layers must be `layers`). */
+  store?: TeacherOutputStore;
+  /** The hidden states as a float16 store keeps them (rounded to float16), wherever they come from. */
+  float16?: boolean;
 }
 
-interface Entry {
-  /** Per cached layer: (real tokens, H) values, row-major. */
-  hidden: Float32Array[];
-  logits: Float32Array;
-}
+type Entry = TeacherEntry;
 
 export interface TeacherCacheStats {
+  /** Examples served without the teacher (from memory or from the store). */
   hits: number;
+  /** Of those, read from the store on disk. */
+  storeHits: number;
   misses: number;
   entries: number;
   bytes: number;
@@ -48,11 +56,16 @@ export class TeacherOutputCache {
   private readonly maxBytes: number;
   private bytes = 0;
   private hits = 0;
+  private storeHits = 0;
   private misses = 0;
 
   constructor(private readonly options: TeacherOutputCacheOptions) {
     if (options.layers.length === 0) throw new Error('TeacherOutputCache: layers is empty: name the teacher layers the loss reads');
     this.maxBytes = options.maxBytes ?? 2 * 2 ** 30;
+    const storeLayers = options.store?.fingerprint.layers;
+    if (storeLayers && storeLayers.join(',') !== options.layers.join(',')) {
+      throw new Error(`TeacherOutputCache: the store keeps layers [${storeLayers.join(', ')}], the cache [${options.layers.join(', ')}]`);
+    }
   }
 
   /**
@@ -80,22 +93,23 @@ export class TeacherOutputCache {
       positions.push(real);
       keys.push(parts.join(','));
     }
-    const missing = keys.flatMap((k, b) => (this.entries.has(k) ? [] : [b]));
+    const rows = keys.map((k, b) => this.entries.get(k) ?? this.fromStore(k, positions[b].length, H, C));
+    const missing = rows.flatMap((e, b) => (e ? [] : [b]));
     this.hits += B - missing.length;
     this.misses += missing.length;
-    if (missing.length === 0) return this.assemble(keys.map((k) => this.entries.get(k)!), positions, L, H, C);
-    if (missing.length < B) {
-      // Some cached: the teacher on the missing rows alone, then every row from its entry.
-      const fresh = this.computeEntries(teacher, inputs, missing, positions);
-      const rows = keys.map((k) => this.entries.get(k));
+    if (missing.length === 0) return this.assemble(rows as Entry[], positions, L, H, C);
+    if (missing.length < B || this.options.float16) {
+      // Some found: the teacher on the missing rows alone, then every row from its entry (and always
+      // from entries when they are rounded to float16).
+      const fresh = missing.length < B ? this.computeEntries(teacher, inputs, missing, positions) : this.computeAll(teacher, inputs, positions);
       missing.forEach((b, i) => { rows[b] = fresh[i]; });
-      missing.forEach((b, i) => this.store(keys[b], fresh[i], positions[b].length, H, C));
+      missing.forEach((b, i) => this.keep(keys[b], fresh[i], positions[b].length, H, C, true));
       return this.assemble(rows as Entry[], positions, L, H, C);
     }
     return tf.tidy(() => {
       const out = teacher.forward(inputs, { training: false });
       const entries = this.entriesOf(out, keys.map((_, b) => b), positions, L, H, C);
-      keys.forEach((key, b) => this.store(key, entries[b], positions[b].length, H, C));
+      keys.forEach((key, b) => this.keep(key, entries[b], positions[b].length, H, C, true));
       const hiddenStates: tf.Tensor3D[] = [];
       for (const layer of this.options.layers) hiddenStates[layer] = out.hiddenStates[layer];
       return { logits: out.logits, hiddenStates };
@@ -119,6 +133,17 @@ export class TeacherOutputCache {
     return entries;
   }
 
+  /** The entries of every row of the batch, from one forward pass. */
+  private computeAll(teacher: BertModel, inputs: BertInputs, positions: number[][]): Entry[] {
+    const [B, L] = inputs.inputIds.shape;
+    let entries: Entry[] = [];
+    tf.tidy(() => {
+      const out = teacher.forward(inputs, { training: false });
+      entries = this.entriesOf(out, Array.from({ length: B }, (_, b) => b), positions, L, teacher.config.hidden_size, teacher.config.num_labels);
+    });
+    return entries;
+  }
+
   /** Entry values of rows `rows` of a forward pass's output; positions[i] are row rows[i]'s real tokens. */
   private entriesOf(out: BertOutput, rows: number[], positions: number[][], L: number, H: number, C: number): Entry[] {
     const layerValues = this.options.layers.map((layer) => {
@@ -131,14 +156,24 @@ export class TeacherOutputCache {
       hidden: layerValues.map((values) => {
         const real = new Float32Array(positions[i].length * H);
         positions[i].forEach((l, j) => real.set(values.subarray((b * L + l) * H, (b * L + l + 1) * H), j * H));
-        return real;
+        return this.options.float16 ? roundToFloat16(real) : real;
       }),
       logits: logits.slice(b * C, (b + 1) * C),
     }));
   }
 
-  /** Keeps an entry while the budget allows. */
-  private store(key: string, entry: Entry, tokens: number, H: number, C: number): void {
+  /** An entry the store has, kept in memory too while the budget allows. */
+  private fromStore(key: string, tokens: number, H: number, C: number): Entry | undefined {
+    const entry = this.options.store?.read(key);
+    if (!entry) return undefined;
+    this.storeHits += 1;
+    this.keep(key, entry, tokens, H, C, false);
+    return entry;
+  }
+
+  /** Keeps an entry in memory while the budget allows; one the teacher computed goes to the store too. */
+  private keep(key: string, entry: Entry, tokens: number, H: number, C: number, computed: boolean): void {
+    if (computed) this.options.store?.add(key, entry);
     if (this.entries.has(key)) return;
     const size = this.options.layers.length * tokens * H * 4 + C * 4;
     if (this.bytes + size > this.maxBytes) return;
@@ -147,7 +182,11 @@ export class TeacherOutputCache {
   }
 
   stats(): TeacherCacheStats {
-    return { hits: this.hits, misses: this.misses, entries: this.entries.size, bytes: this.bytes };
+    return { hits: this.hits, storeHits: this.storeHits, misses: this.misses, entries: this.entries.size, bytes: this.bytes };
+  }
+
+  get store(): TeacherOutputStore | undefined {
+    return this.options.store;
   }
 
   clear(): void {

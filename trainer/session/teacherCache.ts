@@ -1,12 +1,17 @@
-// The teacher-output cache of a distillation run (lrc, mse): what the setting decides for the run's
+// The teacher-output cache of a distillation run (lrc, mse): what the settings decide for the run's
 // training set, the cache handed to the DistillCore (its training step alone uses it; evaluation and
-// analysis keep the real teacher), and the lines and metrics.jsonl records that report it.
+// analysis keep the real teacher) with the store on disk behind it, and the lines and metrics.jsonl
+// records that report them.
 // Both losses read the same teacher outputs: the hidden states of the mapped teacher layers (COS-NCE and
 // the MSE baseline's hidden loss alike) and the logits (L_soft); neither reads the embedding output nor
 // the attentions, and the teacher runs in eval mode, so the cache serves mse runs as well as lrc ones.
 import type { TokenizedDataset } from '../data/batches';
 import { TeacherOutputCache } from '../perf/teacherOutputCache';
 import { describeTeacherCache, estimateTeacherCacheBytes, planTeacherCache, type TeacherCacheSetting } from '../perf/teacherCacheSetting';
+import { existsSync } from 'node:fs';
+import { teacherFingerprint, type TeacherFingerprint } from '../perf/teacherFingerprint';
+import { TeacherOutputStore, teacherStoreDir } from '../perf/teacherOutputStore';
+import { describeTeacherStore, storeCapBytes, storeWrites, teacherStoreFolder, type TeacherStoreSetting } from '../perf/teacherStoreSetting';
 import type { DistillCore } from './trainingCore';
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 2 : 0);
@@ -17,30 +22,79 @@ export interface TeacherCacheReport {
   record: Record<string, unknown>;
 }
 
-/** Gives `core` its cache when the setting allows one; says what was decided. */
-export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCore, train: TokenizedDataset): TeacherCacheReport {
-  const layers = [...new Set(core.distillation.mapping.map((p) => p.teacher))].sort((a, b) => a - b);
-  const teacher = core.distillation.teacher.config;
-  const estimateBytes = estimateTeacherCacheBytes(train.examples, { layers: layers.length, hidden: teacher.hidden_size, labels: teacher.num_labels });
-  const plan = planTeacherCache(setting, estimateBytes);
-  const record = { event: 'start', setting: describeTeacherCache(setting), layers, ...plan };
-  if (!plan.enabled) return { message: `teacher-output cache ${describeTeacherCache(setting)}: the teacher runs at every step`, record };
-  core.useTeacherCache(new TeacherOutputCache({ layers, maxBytes: plan.budgetBytes }));
-  const need = `teacher layers [${layers.join(', ')}] of ${train.examples.length} training examples need ${mib(estimateBytes)} MiB, budget ${mib(plan.budgetBytes)} MiB`;
-  const fit = plan.fits
-    ? 'all fit: from the second epoch on, the teacher does not run'
-    : `partial: about ${Math.floor((100 * plan.budgetBytes) / estimateBytes)}% of the examples fit, the teacher runs on the others at every step`;
-  return { message: `teacher-output cache ${describeTeacherCache(setting)}: ${need}; ${fit}`, record };
+export interface TeacherStoreContext {
+  setting: TeacherStoreSetting;
+  /** The runs folder: 'auto' puts the store beside it. */
+  runsDir: string;
+  /** The backend computing the teacher (part of the store's fingerprint). */
+  backend: string;
+  /** Where the teacher comes from, for store.json. */
+  teacherSource?: string;
+  /** The run belongs to a sweep ('auto' writes the store then). */
+  inSweep: boolean;
+  warn: (message: string) => void;
 }
 
-/** The cache's counts so far (`event`: 'epoch' at an epoch's end, 'end' when the loop ends). */
+/** Gives `core` its cache (memory, and the store on disk unless it is off); says what was decided. */
+export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCore, train: TokenizedDataset, storeContext?: TeacherStoreContext): TeacherCacheReport[] {
+  const layers = [...new Set(core.distillation.mapping.map((p) => p.teacher))].sort((a, b) => a - b);
+  const teacher = core.distillation.teacher;
+  const estimateBytes = estimateTeacherCacheBytes(train.examples, { layers: layers.length, hidden: teacher.config.hidden_size, labels: teacher.config.num_labels });
+  const plan = planTeacherCache(setting, estimateBytes);
+  const storeSetting = storeContext?.setting;
+  const dtype = storeSetting && storeSetting.mode !== 'off' ? storeSetting.dtype : 'float32';
+  const store = storeContext && openStore(storeContext, { inSweep: storeContext.inSweep, overflowsMemory: plan.enabled && !plan.fits }, () => teacherFingerprint(teacher, { layers, backend: storeContext.backend, dtype, source: storeContext.teacherSource }));
+  const reports: TeacherCacheReport[] = [];
+  const record = { event: 'start', setting: describeTeacherCache(setting), layers, ...plan };
+  if (plan.enabled || store) core.useTeacherCache(new TeacherOutputCache({ layers, maxBytes: plan.enabled ? plan.budgetBytes : 0, store, float16: dtype === 'float16' }));
+  if (!plan.enabled) {
+    reports.push({ message: `teacher-output cache ${describeTeacherCache(setting)}: ${store ? 'nothing kept in memory' : 'the teacher runs at every step'}`, record });
+  } else {
+    const need = `teacher layers [${layers.join(', ')}] of ${train.examples.length} training examples need ${mib(estimateBytes)} MiB, budget ${mib(plan.budgetBytes)} MiB`;
+    const fit = plan.fits
+      ? 'all fit: from the second epoch on, the teacher does not run'
+      : `partial: about ${Math.floor((100 * plan.budgetBytes) / estimateBytes)}% of the examples fit in memory`;
+    reports.push({ message: `teacher-output cache ${describeTeacherCache(setting)}: ${need}; ${fit}`, record });
+  }
+  if (storeSetting) {
+    const storeRecord = { event: 'store', setting: describeTeacherStore(storeSetting), dir: store?.dir, ...(store ? store.stats() : {}) };
+    const message = store
+      ? `teacher-output store ${describeTeacherStore(storeSetting)}: ${store.dir}, ${store.stats().entries} outputs of this teacher already there (${mib(store.stats().bytes)} MiB)${dtype === 'float16' ? '; the teacher\'s hidden states are rounded to float16' : ''}`
+      : `teacher-output store ${describeTeacherStore(storeSetting)}: ${storeSetting.mode === 'off' ? 'nothing read or written' : 'none for this teacher, and this run writes none (it is in no sweep, and its teacher outputs fit in memory or its memory cache is off)'}`;
+    reports.push({ message, record: storeRecord });
+  }
+  return reports;
+}
+
+/** The store a run reads and perhaps writes, or undefined: off, or nothing to read and nothing to write. */
+function openStore(context: TeacherStoreContext, run: { inSweep: boolean; overflowsMemory: boolean }, fingerprint: () => TeacherFingerprint): TeacherOutputStore | undefined {
+  const root = teacherStoreFolder(context.setting, context.runsDir);
+  if (!root || context.setting.mode === 'off') return undefined;
+  const write = storeWrites(context.setting, run);
+  if (!write && !existsSync(root)) return undefined; // before the fingerprint: hashing a large teacher takes a second
+  const fp = fingerprint();
+  if (!write && !existsSync(teacherStoreDir(root, fp))) return undefined;
+  return new TeacherOutputStore(root, fp, { dtype: context.setting.dtype, write, maxBytes: storeCapBytes(root), warn: context.warn });
+}
+
+/** The cache's counts so far (`event`: 'epoch' at an epoch's end, 'end' when the loop ends). At an
+ * epoch's end the store writes what is pending and reads the shards other runs wrote meanwhile; at the
+ * end it is closed. */
 export function teacherCacheStats(core: DistillCore, event: 'epoch' | 'end', step: number, epoch: number): TeacherCacheReport | undefined {
   const cache = core.teacherCache;
   if (!cache) return undefined;
+  const store = cache.store;
+  if (store && event === 'epoch') {
+    store.flush();
+    store.refresh();
+  }
+  if (store && event === 'end') store.close();
   const s = cache.stats();
   const when = event === 'end' ? `at the end (step ${step})` : `after epoch ${epoch} (step ${step})`;
+  const st = store?.stats();
+  const onDisk = st ? `; store: ${s.storeHits} read, ${st.writes} written by this run, ${st.entries} outputs in ${st.shards} shards, ${mib(st.bytes)} MiB` : '';
   return {
-    message: `teacher-output cache ${when}: ${s.hits} hits, ${s.misses} misses, ${s.entries} entries, ${mib(s.bytes)} MiB`,
-    record: { event, epoch, ...s },
+    message: `teacher-output cache ${when}: ${s.hits} hits, ${s.misses} misses, ${s.entries} entries, ${mib(s.bytes)} MiB${onDisk}`,
+    record: { event, epoch, ...s, ...(st ? { store: st } : {}) },
   };
 }

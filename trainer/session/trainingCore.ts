@@ -160,6 +160,7 @@ export class DistillCore implements TrainingCore {
 
   dispose(): void {
     disposeDistillation(this.distillation);
+    this.cached?.cache.store?.close();
     this.cached?.cache.clear();
   }
 }

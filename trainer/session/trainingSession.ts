@@ -33,6 +33,7 @@ import type { MlmHead } from '../model/mlmHead';
 import { MlmCore } from '../pretrain/mlmCore';
 import { maskingSettingsOf, scoreMaskedLm } from '../pretrain/pretrainRun';
 import type { TeacherCacheSetting } from '../perf/teacherCacheSetting';
+import type { TeacherStoreSetting } from '../perf/teacherStoreSetting';
 import { startTeacherCache, teacherCacheStats, type TeacherCacheReport } from './teacherCache';
 
 /** How often a paused run rewrites its heartbeat. */
@@ -67,6 +68,9 @@ export interface SessionOptions {
   versions?: Record<string, string>;
   /** The process's teacher-output cache setting (--teacher-cache, LRC_TEACHER_CACHE); default 'auto'. */
   teacherCache?: TeacherCacheSetting;
+  /** The process's teacher-output store setting (--teacher-store, LRC_TEACHER_STORE); default 'off' here,
+   * 'auto' in the CLI and the trainer server (library callers and tests write nothing to disk unasked). */
+  teacherStore?: TeacherStoreSetting;
 }
 
 /** The seed of a step's dropout masks: a pure function of the run's seed and the step. */
@@ -170,13 +174,24 @@ export class TrainingSession {
       updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, totalSteps, epoch: step / perEpoch, stage: core!.stageAt(Math.min(step, totalSteps - 1)) } }));
       this.metrics({ type: 'start', step, totalSteps, trainExamples: trainSize, devExamples: data.dev.examples.length, resumed: resuming, backend: this.options.backend?.backend });
       events.log('info', `${record.kind} run ${record.id}: ${trainSize} training examples, ${totalSteps} steps of ${batchSize} (${(totalSteps / perEpoch).toFixed(2)} epochs)`);
-      // The teacher-output cache is in memory only: a resumed run starts with an empty one.
+      // The teacher-output cache: in memory, a resumed run starts with an empty one; the store on disk
+      // gives it back what this run (or another of the same teacher) computed before.
       const reportCache = (report: TeacherCacheReport | undefined) => {
         if (!report) return;
         events.log('info', report.message);
         this.metrics({ type: 'teacherCache', step, ...report.record });
       };
-      if (core instanceof DistillCore) reportCache(startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, data.train));
+      if (core instanceof DistillCore) {
+        const storeContext = this.options.teacherStore && {
+          setting: this.options.teacherStore,
+          runsDir,
+          backend: this.options.backend?.backend ?? tf.getBackend(),
+          teacherSource: teacherFolderOf(config, runsDir),
+          inSweep: record.sweep !== undefined,
+          warn: (message: string) => events.log('warn', message),
+        };
+        for (const report of startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, data.train, storeContext)) reportCache(report);
+      }
 
       const saveCheckpoint = async () => {
         const state = core!.state();

@@ -1,6 +1,7 @@
 // --teacher-cache and LRC_TEACHER_CACHE through the CLI: a bad value fails on one line naming the flag or
 // the variable (exit 2) before a run folder is made, the flag wins over the variable, and a distillation
-// says in its log what the setting decided and, at each epoch's end, the cache's counts.
+// says in its log what the setting decided and, at each epoch's end, the cache's counts. The same for
+// --teacher-store and --teacher-store-dtype, and a second distillation from one teacher reads the first's store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +15,7 @@ const root = join(__dirname, '..', '..', '..');
 
 function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(root, 'trainer', 'cli.ts'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, LRC_TEACHER_CACHE: '', ...env },
+    cwd, encoding: 'utf8', env: { ...process.env, LRC_TEACHER_CACHE: '', LRC_TEACHER_STORE: '', LRC_TEACHER_STORE_DTYPE: '', ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -58,4 +59,34 @@ test('a distillation logs the decision and the counts at each epoch end; a teach
   assert.equal(off.code, 0, off.err + off.out);
   assert.match(off.out, /teacher-output cache off \(--teacher-cache\): the teacher runs at every step/);
   assert.doesNotMatch(off.out, /hits/);
+});
+
+test('a bad --teacher-store-dtype or LRC_TEACHER_STORE fails on one line before any run folder is made', () => {
+  const dir = tempDir();
+  const files = writeTinyTask(dir);
+  const dtype = cli(['train-teacher', ...TASK(files), ...TINY, '--teacher-store-dtype', 'half'], dir);
+  assert.equal(dtype.code, 2, dtype.err);
+  assert.equal(dtype.err.trim(), `lrc-distill: --teacher-store-dtype: expected 'float32' (f32) or 'float16' (f16), found "half"`);
+  const empty = cli(['train-teacher', ...TASK(files), ...TINY], dir, { LRC_TEACHER_STORE: ' ' });
+  assert.equal(empty.code, 2, empty.err);
+  assert.equal(empty.err.trim(), `lrc-distill: LRC_TEACHER_STORE: expected 'auto', 'on', 'off' or a folder, found " "`);
+  assert.ok(!existsSync(join(dir, '.lrc', 'runs')), 'no run folder');
+});
+
+test('--teacher-store on: the first distillation writes the teacher outputs beside the runs folder, the second reads them', () => {
+  const dir = tempDir();
+  const files = writeTinyTask(dir);
+  const teacher = cli(['train-teacher', ...TASK(files), ...TINY, '--layers', '2', '--hidden', '32', '--heads', '4', '--ffn', '64', '--epochs', '1', '--lr', '0.003'], dir);
+  assert.equal(teacher.code, 0, teacher.err + teacher.out);
+  const teacherId = /teacher run (\S+): finished/.exec(teacher.out)![1];
+  const student = ['--layers', '1', '--hidden', '16', '--heads', '2', '--ffn', '32', '--epochs', '1', '--lr', '0.003'];
+  const first = cli(['distill', '--teacher', teacherId, ...TASK(files), ...TINY, ...student, '--teacher-store', 'on'], dir);
+  assert.equal(first.code, 0, first.err + first.out);
+  const store = join(dir, '.lrc', 'teacher-outputs');
+  assert.match(first.out, new RegExp(`teacher-output store on, float32 \\(--teacher-store\\): ${store.replace(/[/\\.]/g, '\\$&')}/[0-9a-f]{24}, 0 outputs of this teacher already there`));
+  assert.match(first.out, /at the end \(step 12\): 0 hits, 96 misses, 96 entries, [\d.]+ MiB; store: 0 read, 96 written by this run, 96 outputs in 1 shards/);
+  const second = cli(['distill', '--teacher', teacherId, ...TASK(files), ...TINY, ...student, '--seed', '5'], dir, { LRC_TEACHER_STORE: 'auto' });
+  assert.equal(second.code, 0, second.err + second.out);
+  assert.match(second.out, /teacher-output store auto, float32 \(LRC_TEACHER_STORE\): .*, 96 outputs of this teacher already there/);
+  assert.match(second.out, /after epoch 1 \(step 12\): 96 hits, 0 misses, 96 entries, [\d.]+ MiB; store: 96 read, 0 written by this run/);
 });

@@ -99,7 +99,7 @@ test('beyond maxBytes nothing more is stored, and the outputs are still right', 
   const cache = new TeacherOutputCache({ layers: [1], maxBytes: 0 });
   const batch = inputs([[1, 6, 7]], 4);
   for (let i = 0; i < 2; i++) tf.dispose(Object.values(cache.outputs(teacher, batch)).flat());
-  assert.deepEqual(cache.stats(), { hits: 0, misses: 2, entries: 0, bytes: 0 });
+  assert.deepEqual(cache.stats(), { hits: 0, storeHits: 0, misses: 2, entries: 0, bytes: 0 });
   disposeInputs(batch);
   teacher.dispose();
   assert.throws(() => new TeacherOutputCache({ layers: [] }), /layers is empty/);
@@ -142,7 +142,7 @@ test('a batch with some examples cached runs the teacher on the others alone, an
   const rows = [[1, 11, 12, 13, 14, 15], [1, 8, 9, 10], [1, 16], [1, 6, 7]]; // new, cached, new, cached
   const mixed = inputs(rows, 7);
   const out = cache.outputs(teacher, mixed);
-  assert.deepEqual(cache.stats(), { hits: 2, misses: 4, entries: 4, bytes: (3 + 4 + 6 + 2) * 2 * 32 * 4 + 4 * 2 * 4 });
+  assert.deepEqual(cache.stats(), { hits: 2, storeHits: 0, misses: 4, entries: 4, bytes: (3 + 4 + 6 + 2) * 2 * 32 * 4 + 4 * 2 * 4 });
   const truth = teacher.forward(mixed, { training: false });
   for (const layer of [1, 2]) {
     for (let b = 0; b < rows.length; b++) {
