@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { UserError } from '../trainer/server';
+import { threadsPerWorker } from '../trainer/sweep/localPool';
 
 const section = () => vscode.workspace.getConfiguration('lrcDistill');
 
@@ -73,13 +74,24 @@ export function wizardDefaults(): WizardDefaults {
   };
 }
 
-/** The trainer's LRC_THREADS and LRC_TEACHER_CACHE for a run started now, beside `othersRunning` runs
- * of this window: lrcDistill.threads ('auto' shares the cores out) and lrcDistill.teacherCache. */
+/** The trainer's LRC_THREADS, LRC_TEACHER_CACHE, LRC_TEACHER_STORE and LRC_TEACHER_STORE_DTYPE for a run
+ * started now, beside `othersRunning` runs of this window: lrcDistill.threads ('auto' shares the cores out
+ * as the sweep pool does), lrcDistill.teacherCache, lrcDistill.teacherStore and lrcDistill.teacherStoreDtype.
+ * A relative store folder is the workspace folder's. */
 export function trainerPerfEnv(othersRunning: number, cores = availableParallelism()): Record<string, string> {
   const threads = section().get<string>('threads', 'auto').trim();
   const cache = section().get<string>('teacherCache', 'auto').trim();
+  const store = section().get<string>('teacherStore', 'auto').trim();
+  const storeFolder = store === '' || ['auto', 'on', 'off'].includes(store) ? store || 'auto' : resolveInWorkspace(store);
   return {
-    LRC_THREADS: threads === 'auto' || threads === '' ? String(Math.max(1, Math.floor(cores / (othersRunning + 1)))) : threads,
+    LRC_THREADS: threads === 'auto' || threads === '' ? String(threadsPerWorker(othersRunning + 1, cores)) : threads,
     LRC_TEACHER_CACHE: cache === '' ? 'auto' : cache,
+    LRC_TEACHER_STORE: storeFolder,
+    LRC_TEACHER_STORE_DTYPE: section().get<string>('teacherStoreDtype', 'float32'),
   };
+}
+
+function resolveInWorkspace(folder: string): string {
+  const ws = workspaceFolder();
+  return ws && !isAbsolute(folder) ? join(ws, folder) : folder;
 }
