@@ -41,6 +41,18 @@ test('a sweep of 2 tasks x 3 seeds x (LRC, MSE, alone) on the local pool: every 
   assert.ok(status.runs.every((r) => r.state === 'finished' && r.runStatus === 'finished'));
   assert.equal(readdirSync(join(dir, '.lrc', 'runs')).length, 20, 'one run folder per teacher and run, nothing else');
 
+  // The runs of a teacher share its outputs through the teacher-output store: one folder per teacher, and
+  // the runs that start after the first ones read what those wrote (the report check below shows the
+  // numbers are those of each run's own model either way).
+  const stores = readdirSync(join(dir, '.lrc', 'teacher-outputs'));
+  assert.equal(stores.length, 2, `one store per teacher: ${stores.join(', ')}`);
+  let read = 0;
+  for (const r of status.runs.filter((x) => /-(lrc|mse)-/.test(x.runId))) {
+    const records = readFileSync(join(dir, '.lrc', 'runs', r.runId, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    read += records.find((m) => m.type === 'teacherCache' && m.event === 'end')?.storeHits ?? 0;
+  }
+  assert.ok(read > 0, 'later runs read the teacher outputs the first ones wrote');
+
   const report = json<Report>(cli(['sweep', 'report', 'tiny', '--format', 'json'], dir));
   assert.equal(report.cells.length, 6);
   const evalScore = (id: string) => json<{ score: number }>(cli(['eval', id, '--json'], dir)).score;
