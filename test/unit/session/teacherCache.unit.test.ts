@@ -6,65 +6,18 @@
 // at another padded length, than the one it was computed in.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../helpers/backend';
-import { tempDir } from '../helpers/tempDir';
-import { createRun } from '../../../trainer/runs/runStore';
-import { readMetrics, type MetricsRecord } from '../../../trainer/runs/metricsLog';
-import { TrainingSession } from '../../../trainer/session/trainingSession';
 import { parseTeacherCache } from '../../../trainer/perf/teacherCacheSetting';
-import { quietEvents, tinyConfig, TINY_STUDENT, TINY_TEACHER, writeTinyTask } from './tinyTask';
+import { assertSameNumbers, distilTiny, tinyTeacher, type DistilOutcome, type TinyTeacher } from './distilRuns';
 
 before(() => useBackend('wasm'));
 
-interface Outcome {
-  progress: unknown[];
-  evals: unknown[];
-  exported: Buffer;
-  checkpoint: Buffer;
-  cache: MetricsRecord[];
-  tensorsLeft: number;
-}
-
-async function setup() {
-  const dir = tempDir();
-  const files = writeTinyTask(dir);
-  const runs = join(dir, 'runs');
-  const t = createRun(runs, { kind: 'teacher', config: tinyConfig(files, { kind: 'teacher', model: TINY_TEACHER, optim: { batchSize: 8, epochs: 2, learningRate: 3e-3, warmupShare: 0.1 } }) });
-  await new TrainingSession(join(runs, t.id), { events: quietEvents() }).run();
-  return { files, runs, teacherId: t.id };
-}
-
-async function distil(env: Awaited<ReturnType<typeof setup>>, kind: 'lrc' | 'mse', cache: string): Promise<Outcome> {
-  const config = tinyConfig(env.files, {
-    kind,
-    teacher: { runId: env.teacherId },
-    student: { ...TINY_STUDENT, dropout: 0.1 },
-    optim: { batchSize: 8, epochs: 3, learningRate: 3e-3, warmupShare: 0.1 },
-    logEverySteps: 1,
-  });
-  const r = createRun(env.runs, { kind, config });
-  const dir = join(env.runs, r.id);
-  const before = tf.memory().numTensors;
-  const done = await new TrainingSession(dir, { events: quietEvents(), teacherCache: parseTeacherCache(cache, '--teacher-cache') }).run();
-  assert.equal(done.status, 'finished');
-  const metrics = readMetrics(join(dir, 'metrics.jsonl'));
-  const pick = (type: string, keys: string[]) => metrics.filter((m) => m.type === type).map((m) => Object.fromEntries(keys.map((k) => [k, m[k]])));
-  return {
-    progress: pick('progress', ['step', 'stage', 'weights', 'clean', 'perturbed', 'learningRate', 'gradNorm']),
-    evals: pick('eval', ['step', 'metrics', 'score', 'best', 'candidate']),
-    exported: readFileSync(join(dir, 'export', 'model.safetensors')),
-    checkpoint: readFileSync(join(dir, 'checkpoints', 'last', 'tensors.safetensors')),
-    cache: metrics.filter((m) => m.type === 'teacherCache'),
-    tensorsLeft: tf.memory().numTensors - before,
-  };
-}
+const distil = (env: TinyTeacher, kind: 'lrc' | 'mse', cache: string): Promise<DistilOutcome> =>
+  distilTiny(env, kind, { teacherCache: parseTeacherCache(cache, '--teacher-cache') });
 
 for (const kind of ['lrc', 'mse'] as const) {
   test(`a ${kind} run gives the same numbers bit for bit with the teacher-output cache off, on and partial`, async () => {
-    const env = await setup();
+    const env = await tinyTeacher();
     const off = await distil(env, kind, 'off');
     const on = await distil(env, kind, 'auto');
     const start = on.cache.find((m) => m.event === 'start')!;
@@ -77,10 +30,7 @@ for (const kind of ['lrc', 'mse'] as const) {
     const steps = off.progress.length;
     assert.equal(steps, 36, '3 epochs of 12 steps, every step logged');
     for (const [name, run] of [['auto', on], ['partial', partial]] as const) {
-      assert.deepStrictEqual(run.progress, off.progress, `${name}: every step's losses, gradient norm and learning rate`);
-      assert.deepStrictEqual(run.evals, off.evals, `${name}: every evaluation`);
-      assert.ok(run.exported.equals(off.exported), `${name}: the exported student's weights, byte for byte`);
-      assert.ok(run.checkpoint.equals(off.checkpoint), `${name}: the last checkpoint (student, projections, AdamW moments), byte for byte`);
+      assertSameNumbers(run, off, name);
       assert.equal(run.tensorsLeft, 0, `${name}: every tensor freed`);
     }
     assert.equal(off.tensorsLeft, 0);

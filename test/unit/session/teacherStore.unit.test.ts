@@ -10,82 +10,27 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../helpers/backend';
-import { tempDir } from '../helpers/tempDir';
-import { createRun, updateRun } from '../../../trainer/runs/runStore';
-import { readMetrics, type MetricsRecord } from '../../../trainer/runs/metricsLog';
-import { TrainingSession } from '../../../trainer/session/trainingSession';
 import { parseTeacherStore, type TeacherStoreSetting } from '../../../trainer/perf/teacherStoreSetting';
-import { quietEvents, tinyConfig, TINY_STUDENT, TINY_TEACHER, writeTinyTask } from './tinyTask';
+import { assertSameNumbers, distilTiny, tinyTeacher, type DistilOutcome, type TinyTeacher } from './distilRuns';
 
 before(() => useBackend('wasm'));
 
-interface Outcome {
-  progress: unknown[];
-  evals: unknown[];
-  exported: Buffer;
-  checkpoint: Buffer;
-  cache: MetricsRecord[];
-  warnings: string[];
-}
-
-async function setup() {
-  const dir = tempDir();
-  const files = writeTinyTask(dir);
-  const runs = join(dir, 'runs');
-  const t = createRun(runs, { kind: 'teacher', config: tinyConfig(files, { kind: 'teacher', model: TINY_TEACHER, optim: { batchSize: 8, epochs: 2, learningRate: 3e-3, warmupShare: 0.1 } }) });
-  await new TrainingSession(join(runs, t.id), { events: quietEvents() }).run();
-  return { dir, files, runs, teacherId: t.id };
-}
-
-type Env = Awaited<ReturnType<typeof setup>>;
-
-async function distil(env: Env, store: TeacherStoreSetting | undefined, options: { inSweep?: boolean; seed?: number } = {}): Promise<Outcome> {
-  const config = tinyConfig(env.files, {
-    kind: 'lrc',
-    teacher: { runId: env.teacherId },
-    student: { ...TINY_STUDENT, dropout: 0.1 },
-    optim: { batchSize: 8, epochs: 3, learningRate: 3e-3, warmupShare: 0.1 },
-    logEverySteps: 1,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-  });
-  const r = createRun(env.runs, { kind: 'lrc', config });
-  const dir = join(env.runs, r.id);
-  if (options.inSweep) updateRun(dir, (rec) => ({ ...rec, sweep: { id: 'test-sweep', cell: { method: 'lrc' } } }));
-  const warnings: string[] = [];
-  const events = { ...quietEvents(), log: (level: string, message: string) => { if (level === 'warn') warnings.push(message); } };
-  const done = await new TrainingSession(dir, { events, teacherStore: store }).run();
-  assert.equal(done.status, 'finished', done.error?.message);
-  const metrics = readMetrics(join(dir, 'metrics.jsonl'));
-  const pick = (type: string, keys: string[]) => metrics.filter((m) => m.type === type).map((m) => Object.fromEntries(keys.map((k) => [k, m[k]])));
-  return {
-    progress: pick('progress', ['step', 'stage', 'weights', 'clean', 'perturbed', 'learningRate', 'gradNorm']),
-    evals: pick('eval', ['step', 'metrics', 'score', 'best', 'candidate']),
-    exported: readFileSync(join(dir, 'export', 'model.safetensors')),
-    checkpoint: readFileSync(join(dir, 'checkpoints', 'last', 'tensors.safetensors')),
-    cache: metrics.filter((m) => m.type === 'teacherCache'),
-    warnings,
-  };
-}
+const distil = (env: TinyTeacher, store: TeacherStoreSetting | undefined, run: { inSweep?: boolean; seed?: number } = {}): Promise<DistilOutcome> =>
+  distilTiny(env, 'lrc', { teacherStore: store }, run);
 
 const folder = (path: string, dtype: 'float32' | 'float16' = 'float32') => parseTeacherStore(path, '--teacher-store', dtype);
-const endOf = (o: Outcome) => o.cache.find((m) => m.event === 'end')!;
-const epochs = (o: Outcome) => o.cache.filter((m) => m.event === 'epoch').map((m) => [m.epoch, m.hits, m.storeHits, m.misses]);
-
-function assertSameNumbers(a: Outcome, b: Outcome, name: string): void {
-  assert.deepStrictEqual(a.progress, b.progress, `${name}: every step's losses, gradient norm and learning rate`);
-  assert.deepStrictEqual(a.evals, b.evals, `${name}: every evaluation`);
-  assert.ok(a.exported.equals(b.exported), `${name}: the exported student, byte for byte`);
-  assert.ok(a.checkpoint.equals(b.checkpoint), `${name}: the last checkpoint, byte for byte`);
-}
+const endOf = (o: DistilOutcome) => o.cache.find((m) => m.event === 'end')!;
+const epochs = (o: DistilOutcome) => o.cache.filter((m) => m.event === 'epoch').map((m) => [m.epoch, m.hits, m.storeHits, m.misses]);
 
 test('an lrc run gives the same numbers bit for bit without a store, filling one, reading it and with damaged shards', async () => {
-  const env = await setup();
+  const env = await tinyTeacher();
   const store = join(env.dir, 'store');
   const none = await distil(env, undefined);
   const filling = await distil(env, folder(store));
   const reading = await distil(env, folder(store));
   assertSameNumbers(filling, none, 'filling the store');
   assertSameNumbers(reading, none, 'reading the store');
+  for (const run of [none, filling, reading]) assert.equal(run.tensorsLeft, 0, 'every tensor freed');
 
   // filling: epoch 1 computes the 96 examples and writes them; reading: epoch 1 reads them all from disk
   assert.deepEqual(epochs(filling), [[1, 0, 0, 96], [2, 96, 0, 96], [3, 192, 0, 96]]);
@@ -109,7 +54,7 @@ test('an lrc run gives the same numbers bit for bit without a store, filling one
 });
 
 test('a float16 store gives the same numbers empty or full, and rounds for real', async () => {
-  const env = await setup();
+  const env = await tinyTeacher();
   const store = join(env.dir, 'store16');
   const none = await distil(env, undefined);
   const empty = await distil(env, folder(store, 'float16'));
@@ -120,7 +65,7 @@ test('a float16 store gives the same numbers empty or full, and rounds for real'
 });
 
 test("'auto' writes for the runs of a sweep, not for a lone run that fits in memory, and reads what is there", async () => {
-  const env = await setup();
+  const env = await tinyTeacher();
   const auto = parseTeacherStore('auto', 'LRC_TEACHER_STORE', 'float32');
   const storeRoot = join(env.dir, 'teacher-outputs'); // beside the runs folder
   const lone = await distil(env, auto);
