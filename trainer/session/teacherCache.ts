@@ -5,10 +5,10 @@
 // Both losses read the same teacher outputs: the hidden states of the mapped teacher layers (COS-NCE and
 // the MSE baseline's hidden loss alike) and the logits (L_soft); neither reads the embedding output nor
 // the attentions, and the teacher runs in eval mode, so the cache serves mse runs as well as lrc ones.
+import { existsSync } from 'node:fs';
 import type { TokenizedDataset } from '../data/batches';
 import { TeacherOutputCache } from '../perf/teacherOutputCache';
 import { describeTeacherCache, estimateTeacherCacheBytes, planTeacherCache, type TeacherCacheSetting } from '../perf/teacherCacheSetting';
-import { existsSync } from 'node:fs';
 import { teacherFingerprint, type TeacherFingerprint } from '../perf/teacherFingerprint';
 import { TeacherOutputStore, teacherStoreDir } from '../perf/teacherOutputStore';
 import { describeTeacherStore, storeCapBytes, storeWrites, teacherStoreFolder, type TeacherStoreSetting } from '../perf/teacherStoreSetting';
@@ -53,28 +53,36 @@ export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCor
     const need = `teacher layers [${layers.join(', ')}] of ${train.examples.length} training examples need ${mib(estimateBytes)} MiB, budget ${mib(plan.budgetBytes)} MiB`;
     const fit = plan.fits
       ? 'all fit: from the second epoch on, the teacher does not run'
-      : `partial: about ${Math.floor((100 * plan.budgetBytes) / estimateBytes)}% of the examples fit in memory`;
+      : `partial: about ${Math.floor((100 * plan.budgetBytes) / estimateBytes)}% of the examples fit in memory, ${store ? 'the store serves the others' : 'the teacher runs on the others at every step'}`;
     reports.push({ message: `teacher-output cache ${describeTeacherCache(setting)}: ${need}; ${fit}`, record });
   }
   if (storeSetting) {
-    const storeRecord = { event: 'store', setting: describeTeacherStore(storeSetting), dir: store?.dir, ...(store ? store.stats() : {}) };
-    const message = store
-      ? `teacher-output store ${describeTeacherStore(storeSetting)}: ${store.dir}, ${store.stats().entries} outputs of this teacher already there (${mib(store.stats().bytes)} MiB)${dtype === 'float16' ? '; the teacher\'s hidden states are rounded to float16' : ''}`
+    const st = store?.stats();
+    const storeRecord = { event: 'store', setting: describeTeacherStore(storeSetting), dir: store?.dir, ...st };
+    const message = store && st
+      ? `teacher-output store ${describeTeacherStore(storeSetting)}: ${store.dir}, ${st.entries} outputs of this teacher already there (${mib(st.bytes)} MiB)${dtype === 'float16' ? '; the teacher\'s hidden states are rounded to float16' : ''}`
       : `teacher-output store ${describeTeacherStore(storeSetting)}: ${storeSetting.mode === 'off' ? 'nothing read or written' : 'none for this teacher, and this run writes none (it is in no sweep, and its teacher outputs fit in memory or its memory cache is off)'}`;
     reports.push({ message, record: storeRecord });
   }
   return reports;
 }
 
-/** The store a run reads and perhaps writes, or undefined: off, or nothing to read and nothing to write. */
+/** The store a run reads and perhaps writes, or undefined: off, nothing to read and nothing to write, or
+ * a folder that cannot be used (said as a warning: a store never fails a run). */
 function openStore(context: TeacherStoreContext, run: { inSweep: boolean; overflowsMemory: boolean }, fingerprint: () => TeacherFingerprint): TeacherOutputStore | undefined {
-  const root = teacherStoreFolder(context.setting, context.runsDir);
-  if (!root || context.setting.mode === 'off') return undefined;
-  const write = storeWrites(context.setting, run);
+  const { setting } = context;
+  const root = teacherStoreFolder(setting, context.runsDir);
+  if (!root || setting.mode === 'off') return undefined;
+  const write = storeWrites(setting, run);
   if (!write && !existsSync(root)) return undefined; // before the fingerprint: hashing a large teacher takes a second
   const fp = fingerprint();
   if (!write && !existsSync(teacherStoreDir(root, fp))) return undefined;
-  return new TeacherOutputStore(root, fp, { dtype: context.setting.dtype, write, maxBytes: storeCapBytes(root), warn: context.warn });
+  try {
+    return new TeacherOutputStore(root, fp, { dtype: setting.dtype, write, maxBytes: storeCapBytes(root), warn: context.warn });
+  } catch (e) {
+    context.warn(`teacher-output store ${root}: cannot be used (${(e as Error).message}); the run goes on without it`);
+    return undefined;
+  }
 }
 
 /** The cache's counts so far (`event`: 'epoch' at an epoch's end, 'end' when the loop ends). At an

@@ -7,7 +7,7 @@
 // 'auto' writes nothing for a run outside a sweep whose outputs fit in memory, and reads a store that is there.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../helpers/backend';
 import { parseTeacherStore, type TeacherStoreSetting } from '../../../trainer/perf/teacherStoreSetting';
@@ -51,6 +51,14 @@ test('an lrc run gives the same numbers bit for bit without a store, filling one
   assertSameNumbers(damaged, none, 'damaged shards');
   assert.ok(damaged.warnings.some((w) => /shard-.*\.bin is left out/.test(w)), damaged.warnings.join('\n'));
   assert.deepEqual(epochs(damaged)[0], [1, 0, 0, 96]);
+
+  // a store folder that cannot be made (a file is in the way): a warning, and the run goes on without it
+  const blocked = join(env.dir, 'a-file');
+  writeFileSync(blocked, 'not a folder\n');
+  const without = await distil(env, folder(blocked));
+  assertSameNumbers(without, none, 'an unusable store folder');
+  assert.ok(without.warnings.some((w) => w.startsWith(`teacher-output store ${blocked}: cannot be used (`)), without.warnings.join('\n'));
+  assert.equal(readFileSync(blocked, 'utf8'), 'not a folder\n');
 });
 
 test('a float16 store gives the same numbers empty or full, and rounds for real', async () => {
