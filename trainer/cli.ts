@@ -9,6 +9,7 @@ import { analyzeCommand, distillCommand, EXIT, resumeCommand, trainCommand, type
 import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/inspectCommands';
 import { demoCommand } from './cli/demo';
 import { sweepCommand, sweepTaskCommand } from './cli/sweepCommands';
+import { teacherStoreCommand } from './cli/teacherStoreCommands';
 
 const USAGE = `lrc-distill <command> [options]
 
@@ -40,6 +41,8 @@ Commands
   sweep list                the sweeps (--sweeps <dir>, default .lrc/sweeps beside the runs folder)
   sweep adopt <file.json> --results <dir> [--records <dir>]   a sweep of runs that already ran, from their eval --json
                             scores and records (default records/ beside the results), for sweep report
+  teacher-store [list]      the teacher-output stores (per teacher: dtype, layers, outputs, size; --json)
+  teacher-store remove <id>|--all   free their disk (runs then compute the teacher again)
 
 Options
   --runs <dir>              the runs folder (default .lrc/runs)
@@ -109,6 +112,8 @@ async function main(argv: string[]): Promise<number> {
       return sweepCommand(ctx);
     case 'sweep-task':
       return sweepTaskCommand(ctx);
+    case 'teacher-store':
+      return teacherStoreCommand(ctx);
     default:
       throw new UserError(`unknown command '${command}' (lrc-distill --help lists the commands)`, 'command');
   }

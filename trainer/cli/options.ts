@@ -47,6 +47,7 @@ export const FLAGS = {
   'teacher-cache': { type: 'string' },
   'teacher-store': { type: 'string' },
   'teacher-store-dtype': { type: 'string' },
+  all: { type: 'boolean' },
   preset: { type: 'string' },
   name: { type: 'string' },
   baseline: { type: 'boolean' },

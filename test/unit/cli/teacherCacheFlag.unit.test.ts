@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tempDir } from '../helpers/tempDir';
@@ -89,4 +89,23 @@ test('--teacher-store on: the first distillation writes the teacher outputs besi
   assert.equal(second.code, 0, second.err + second.out);
   assert.match(second.out, /teacher-output store auto, float32 \(LRC_TEACHER_STORE\): .*, 96 outputs of this teacher already there/);
   assert.match(second.out, /after epoch 1 \(step 12\): 96 hits, 0 misses, 96 entries, [\d.]+ MiB; store: 96 read, 0 written by this run/);
+
+  // teacher-store: what the store holds, and removing it
+  const listed = cli(['teacher-store', '--json'], dir);
+  assert.equal(listed.code, 0, listed.err);
+  const { root: listedRoot, stores } = JSON.parse(listed.out) as { root: string; stores: { id: string; outputs: number; shards: number; dtype: string; layers: number[]; teacher: string; problems: string[] }[] };
+  assert.equal(listedRoot, store);
+  assert.equal(stores.length, 1);
+  assert.deepEqual([stores[0].outputs, stores[0].shards, stores[0].dtype, stores[0].layers, stores[0].problems], [96, 1, 'float32', [2], []]);
+  assert.match(stores[0].teacher, new RegExp(`${teacherId}/export$`));
+  const text = cli(['teacher-store'], dir);
+  assert.match(text.out, new RegExp(`^  ${stores[0].id}  float32, layers \\[2\\], 96 outputs in 1 shards, [\\d.]+ MiB, teacher `, 'm'));
+  const unknown = cli(['teacher-store', 'remove', 'ffff'], dir);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.err.trim(), `lrc-distill: 'ffff' matches no store in ${store} (there: ${stores[0].id})`);
+  const removed = cli(['teacher-store', 'remove', stores[0].id.slice(0, 6)], dir);
+  assert.equal(removed.code, 0, removed.err);
+  assert.match(removed.out, /^removed .*\(0\.\d MiB\)$/m);
+  assert.deepEqual(readdirSync(store), []);
+  assert.match(cli(['teacher-store'], dir).out, /^no teacher-output stores in /);
 });
