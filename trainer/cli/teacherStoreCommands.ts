@@ -9,6 +9,8 @@ import { TeacherOutputStore, type TeacherStoreDtype } from '../perf/teacherOutpu
 import { defaultTeacherStoreDir, resolveTeacherStore, teacherStoreFolder } from '../perf/teacherStoreSetting';
 import { EXIT, type CliContext } from './runCommands';
 
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+
 interface StoreListing {
   id: string;
   dir: string;
@@ -66,11 +68,11 @@ export function teacherStoreCommand(ctx: CliContext): number {
     }
     console.log(`teacher-output stores in ${root}:`);
     for (const s of stores) {
-      console.log(`  ${s.id}  ${s.dtype}, layers [${s.layers.join(', ')}], ${s.outputs} outputs in ${s.shards} shards, ${(s.bytes / 2 ** 20).toFixed(1)} MiB, teacher ${s.teacher ?? '(unknown)'}${s.created ? `, since ${s.created}` : ''}`);
+      console.log(`  ${s.id}  ${s.dtype}, layers [${s.layers.join(', ')}], ${s.outputs} outputs in ${s.shards} shards, ${mib(s.bytes)} MiB, teacher ${s.teacher ?? '(unknown)'}${s.created ? `, since ${s.created}` : ''}`);
       for (const p of s.problems) console.log(`    ${p}`);
     }
     const total = stores.reduce((a, s) => a + s.bytes, 0);
-    console.log(`${stores.length} store${stores.length === 1 ? '' : 's'}, ${(total / 2 ** 20).toFixed(1)} MiB; 'lrc-distill teacher-store remove <id>|--all' frees them (runs then compute the teacher again)`);
+    console.log(`${stores.length} store${stores.length === 1 ? '' : 's'}, ${mib(total)} MiB; 'lrc-distill teacher-store remove <id>|--all' frees them (runs then compute the teacher again)`);
     return EXIT.ok;
   }
   if (sub === 'remove') {
@@ -86,7 +88,7 @@ export function teacherStoreCommand(ctx: CliContext): number {
       const aside = join(root, `.${s.id}.removing-${process.pid}`);
       renameSync(s.dir, aside);
       rmSync(aside, { recursive: true, force: true });
-      console.log(`removed ${s.dir} (${(s.bytes / 2 ** 20).toFixed(1)} MiB)`);
+      console.log(`removed ${s.dir} (${mib(s.bytes)} MiB)`);
     }
     if (chosen.length === 0) console.log(`no teacher-output stores in ${root}`);
     return EXIT.ok;

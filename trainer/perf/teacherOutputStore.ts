@@ -133,24 +133,23 @@ export class TeacherOutputStore {
     const shard = this.shards[at.shard];
     const { hidden: H, labels: C } = this.fingerprint;
     const values = this.layers.length * at.tokens * H;
-    const buffer = Buffer.allocUnsafe(values * this.bytesPerValue + C * 4);
+    const hiddenBytes = values * this.bytesPerValue;
+    const bytes = new Uint8Array(hiddenBytes + C * 4); // its own buffer: the views below need no copy
     try {
       shard.fd ??= openSync(shard.path, 'r');
-      const got = readSync(shard.fd, buffer, 0, buffer.length, at.offset);
-      if (got !== buffer.length) throw new Error(`${got} of ${buffer.length} bytes`);
+      const got = readSync(shard.fd, bytes, 0, bytes.length, at.offset);
+      if (got !== bytes.length) throw new Error(`${got} of ${bytes.length} bytes`);
     } catch (e) {
       this.warn(`teacher-output store: ${shard.path} could not be read (${(e as Error).message}); its entries are computed again`);
       this.forgetShard(at.shard);
       return undefined;
     }
     this.reads += 1;
-    const all = this.options.dtype === 'float16'
-      ? float16ToFloat32(new Uint16Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + values * 2)))
-      : new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + values * 4));
+    const all = this.options.dtype === 'float16' ? float16ToFloat32(new Uint16Array(bytes.buffer, 0, values)) : new Float32Array(bytes.buffer, 0, values);
     const per = at.tokens * H;
     const hidden = this.layers.map((_, k) => all.subarray(k * per, (k + 1) * per));
-    const logitsStart = buffer.byteOffset + values * this.bytesPerValue;
-    const logits = new Float32Array(buffer.buffer.slice(logitsStart, logitsStart + C * 4));
+    // a copy: after float16 values the logits need not start at a multiple of 4 bytes
+    const logits = new Float32Array(bytes.buffer.slice(hiddenBytes, hiddenBytes + C * 4));
     return { hidden, logits };
   }
 

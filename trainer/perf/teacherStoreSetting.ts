@@ -17,7 +17,8 @@ export type TeacherStoreDtypeField = '--teacher-store-dtype' | 'LRC_TEACHER_STOR
 
 export type TeacherStoreSetting =
   | { mode: 'off'; source: TeacherStoreField | 'default' }
-  | { mode: 'auto' | 'on' | 'folder'; folder?: string; dtype: TeacherStoreDtype; source: TeacherStoreField | 'default' };
+  | { mode: 'auto' | 'on'; dtype: TeacherStoreDtype; source: TeacherStoreField | 'default' }
+  | { mode: 'folder'; folder: string; dtype: TeacherStoreDtype; source: TeacherStoreField };
 
 /** The folder 'auto' uses for the runs of `runsDir`: teacher-outputs beside it. */
 export const defaultTeacherStoreDir = (runsDir: string): string => join(dirname(runsDir), 'teacher-outputs');
@@ -78,7 +79,7 @@ export function resolveTeacherStore(flag: string | undefined, dtypeFlag: string 
 /** The folder of a setting for the runs of `runsDir`, or undefined when off. */
 export function teacherStoreFolder(setting: TeacherStoreSetting, runsDir: string): string | undefined {
   if (setting.mode === 'off') return undefined;
-  return setting.mode === 'folder' && setting.folder ? setting.folder : defaultTeacherStoreDir(runsDir);
+  return setting.mode === 'folder' ? setting.folder : defaultTeacherStoreDir(runsDir);
 }
 
 /** Whether a run adds to the store: always with 'on' or a folder; with 'auto', the runs of a sweep (they

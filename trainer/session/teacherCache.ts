@@ -71,8 +71,8 @@ export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCor
  * a folder that cannot be used (said as a warning: a store never fails a run). */
 function openStore(context: TeacherStoreContext, run: { inSweep: boolean; overflowsMemory: boolean }, fingerprint: () => TeacherFingerprint): TeacherOutputStore | undefined {
   const { setting } = context;
-  const root = teacherStoreFolder(setting, context.runsDir);
-  if (!root || setting.mode === 'off') return undefined;
+  if (setting.mode === 'off') return undefined;
+  const root = teacherStoreFolder(setting, context.runsDir)!;
   const write = storeWrites(setting, run);
   if (!write && !existsSync(root)) return undefined; // before the fingerprint: hashing a large teacher takes a second
   const fp = fingerprint();
