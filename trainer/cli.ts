@@ -10,6 +10,7 @@ import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/i
 import { demoCommand } from './cli/demo';
 import { sweepCommand, sweepTaskCommand } from './cli/sweepCommands';
 import { teacherStoreCommand } from './cli/teacherStoreCommands';
+import { setupNativeCommand } from './cli/setupNativeCommand';
 
 const USAGE = `lrc-distill <command> [options]
 
@@ -43,6 +44,9 @@ Commands
                             scores and records (default records/ beside the results), for sweep report
   teacher-store [list]      the teacher-output stores (per teacher: dtype, layers, outputs, size; --json)
   teacher-store remove <id>|--all   free their disk (runs then compute the teacher again)
+  setup-native [--gpu] [--wheel <file or folder>]   build the native TensorFlow backend (tfjs-node, or tfjs-node-gpu
+                            with CUDA) from TensorFlow's PyPI wheel into ~/.cache/lrc-distill/native (LRC_NATIVE_HOME);
+                            --backend auto prefers it from then on. 'setup-native status': what is built (--json)
 
 Options
   --runs <dir>              the runs folder (default .lrc/runs)
@@ -114,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
       return sweepTaskCommand(ctx);
     case 'teacher-store':
       return teacherStoreCommand(ctx);
+    case 'setup-native':
+      return setupNativeCommand(ctx);
     default:
       throw new UserError(`unknown command '${command}' (lrc-distill --help lists the commands)`, 'command');
   }

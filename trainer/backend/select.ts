@@ -1,10 +1,12 @@
 // Chooses the TensorFlow.js backend when the trainer starts. Preference order: the native TensorFlow
 // binding with CUDA (@tensorflow/tfjs-node-gpu), the native binding for the CPU (@tensorflow/tfjs-node),
 // WebAssembly (@tensorflow/tfjs-backend-wasm, with the training kernels it lacks), plain JS ('cpu').
-// The native packages are optional: they are loaded with `require` so that esbuild leaves them
-// external, and a failure to load is recorded in the report instead of stopping the trainer.
+// The native packages are optional: they come from node_modules where npm could install them, or from
+// the build `lrc-distill setup-native` makes from TensorFlow's PyPI wheel (backend/native/), and a
+// failure to load is recorded in the report instead of stopping the trainer.
 // tfjs-node-gpu loads without a GPU too (TensorFlow then runs on the CPU), so the report's device
 // says whether TensorFlow found a GPU.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +16,8 @@ import { gpuRequirements } from './gpuRequirements';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { enableWasmThreads, threadedWasmFiles } from './wasmThreads';
 import { UserError } from '../errors';
+import type { NativeManifest } from './native/nativeHome';
+import { requireNative } from './native/requireNative';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -58,12 +62,12 @@ const candidates: BackendCandidate[] = [
   {
     backend: 'tensorflow',
     package: '@tensorflow/tfjs-node-gpu',
-    load: () => loadNative('@tensorflow/tfjs-node-gpu', () => require('@tensorflow/tfjs-node-gpu')),
+    load: () => loadNative('@tensorflow/tfjs-node-gpu', 'gpu'),
   },
   {
     backend: 'tensorflow',
     package: '@tensorflow/tfjs-node',
-    load: () => loadNative('@tensorflow/tfjs-node', () => require('@tensorflow/tfjs-node')),
+    load: () => loadNative('@tensorflow/tfjs-node', 'cpu'),
   },
   {
     backend: 'wasm',
@@ -115,7 +119,7 @@ export async function chooseBackend(list: readonly BackendCandidate[], options: 
       const { version, device } = await candidate.load(options);
       return { backend: candidate.backend, package: candidate.package, version, device, rejected };
     } catch (err) {
-      rejected.push({ name: candidate.package, reason: reasonOf(candidate.package, err) });
+      rejected.push({ name: candidate.package, reason: reasonOf(err) });
     }
   }
   const reasons = rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
@@ -129,10 +133,10 @@ export function defaultWasmDir(): string {
   return path.dirname(require.resolve(packageName));
 }
 
-async function loadNative(pkg: string, requirePackage: () => unknown) {
-  const mod = requirePackage();
+async function loadNative(pkg: string, variant: 'cpu' | 'gpu') {
+  const loaded = requireNative(pkg, variant);
   await activate('tensorflow');
-  return describeNative(pkg, mod, tf.backend());
+  return describeNative(pkg, loaded.module, tf.backend(), process.env, loaded.manifest);
 }
 
 /**
@@ -142,17 +146,28 @@ async function loadNative(pkg: string, requirePackage: () => unknown) {
  * true when TensorFlow listed a GPU device at start-up; without one (no GPU given to the process, or
  * a CUDA library that did not load) it runs every op on the CPU (binding/tfjs_backend.cc).
  */
-export function describeNative(pkg: string, mod: unknown, backend: unknown, env: NodeJS.ProcessEnv = process.env): { version: string; device: string } {
+export function describeNative(
+  pkg: string,
+  mod: unknown,
+  backend: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+  manifest?: NativeManifest,
+  gpuName: () => string | undefined = nvidiaGpuName,
+): { version: string; device: string } {
   const version = (mod as { version?: Record<string, string> } | undefined)?.version?.['tfjs-node'] ?? 'unknown';
   const native = backend as { isUsingGpuDevice?: unknown; binding?: { TF_Version?: unknown } } | undefined;
   const tfVersion = typeof native?.binding?.TF_Version === 'string' ? ` ${native.binding.TF_Version}` : '';
-  if (pkg !== '@tensorflow/tfjs-node-gpu') return { version, device: `TensorFlow${tfVersion} C library; ${cpuDescription()}` };
-  const library = `TensorFlow${tfVersion} C library with CUDA`;
+  const origin = manifest ? ` from the ${manifest.wheel.file.split('-')[0]} wheel (setup-native)` : ' C library';
+  if (pkg !== '@tensorflow/tfjs-node-gpu') return { version, device: `TensorFlow${tfVersion}${origin}, CPU: ${cpuDescription()}` };
+  const cudaWheel = manifest?.cudaWheels.find((w) => w.startsWith('nvidia_cuda_runtime_cu12-'));
+  const cudaVersion = cudaWheel ? ` ${cudaWheel.split('-')[1]}` : '';
+  const library = `TensorFlow${tfVersion}${origin} with CUDA${cudaVersion}`;
   if (native?.isUsingGpuDevice === true) {
     const visible = env.CUDA_VISIBLE_DEVICES !== undefined ? ` (CUDA_VISIBLE_DEVICES=${env.CUDA_VISIBLE_DEVICES})` : '';
-    return { version, device: `${library}, on the GPU${visible}; host ${cpuDescription()}` };
+    const name = gpuName();
+    return { version, device: `${library}, on ${name ? `the GPU ${name}` : 'the GPU'}${visible}; host ${cpuDescription()}` };
   }
-  const { cuda, cudnn } = gpuRequirements;
+  const { cuda, cudnn } = manifest ? { cuda: cudaVersion.trim() || gpuRequirements.cuda, cudnn: cudnnOf(manifest) ?? gpuRequirements.cudnn } : gpuRequirements;
   return {
     version,
     device:
@@ -160,6 +175,16 @@ export function describeNative(pkg: string, mod: unknown, backend: unknown, env:
       `(check that the process was given a GPU, e.g. docker run --gpus all or a Slurm job with --gres=gpu, ` +
       `and that CUDA ${cuda} and cuDNN ${cudnn} load: TensorFlow's 'Could not load dynamic library' lines in the trainer log)`,
   };
+}
+
+/** The first GPU's name from nvidia-smi (the binding does not name its device), or undefined. */
+function nvidiaGpuName(): string | undefined {
+  const r = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000 });
+  return r.status === 0 ? r.stdout.split('\n')[0].trim() || undefined : undefined;
+}
+
+function cudnnOf(manifest: NativeManifest): string | undefined {
+  return manifest.cudaWheels.find((w) => w.startsWith('nvidia_cudnn_cu12-'))?.split('-')[1];
 }
 
 async function activate(name: BackendName): Promise<void> {
@@ -172,12 +197,8 @@ function withSlash(dir: string): string {
   return dir.endsWith(path.sep) || dir.endsWith('/') ? dir : dir + path.sep;
 }
 
-/** Why a backend was not used, in words for the user: an optional package that is not installed says so. */
-function reasonOf(pkg: string, err: unknown): string {
-  const code = (err as { code?: unknown })?.code;
-  if (code === 'MODULE_NOT_FOUND' && messageOf(err).includes(pkg)) {
-    return `not installed (an optional dependency whose install step downloads the TensorFlow C library; where that download works: npm install ${pkg})`;
-  }
+/** Why a backend was not used, in words for the user (requireNative says how to install a missing one). */
+function reasonOf(err: unknown): string {
   return messageOf(err);
 }
 

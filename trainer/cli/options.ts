@@ -66,6 +66,8 @@ export const FLAGS = {
   poll: { type: 'string' },
   format: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  gpu: { type: 'boolean' },
+  wheel: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
