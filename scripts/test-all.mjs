@@ -3,6 +3,9 @@
 // "N passed, N failed, N skipped". Tiers: unit (plain Node), slurm (a real one-node Slurm cluster,
 // installed with apt-get when missing: test/slurm/run.mjs), vscode (a mocha suite inside a real
 // VS Code), e2e (Playwright drives the workbench). `node scripts/test-all.mjs unit` runs one tier.
+// Before the unit tier, the Python references of its cross-checks are installed when missing
+// (test/python/provision.mjs: Debian's python3-torch, the pinned transformers virtualenv); a failure
+// there is counted as a failure, and under CI those checks then fail instead of skipping.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -72,6 +75,13 @@ function finish() {
 step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 step('build', 'node', ['esbuild.mjs', '--tests']);
 if (tiers.includes('unit')) {
+  const t0 = Date.now();
+  const provision = run(process.execPath, ['test/python/provision.mjs', 'all']);
+  timings.push(['python refs', Date.now() - t0]);
+  if (provision.status !== 0) {
+    console.error(`\npython refs: installing the Python references failed (exit ${provision.status}): the torch and transformers cross-checks cannot run.`);
+    totals.failed += 1;
+  }
   const files = findTests(join(root, 'test', 'unit'), '.unit.test.ts');
   tier('unit', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]);
 }

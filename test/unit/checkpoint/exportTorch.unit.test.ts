@@ -1,6 +1,7 @@
-// An exported student loads in PyTorch with the Hugging Face BERT equations (test/fixtures/bert-reference)
-// and gives the same logits as in TensorFlow.js: the check that from_pretrained would do, without
-// transformers, which cannot be installed here.
+// An exported student loads in PyTorch with the Hugging Face BERT equations written out independently
+// (test/fixtures/bert-reference) and gives the same logits as in TensorFlow.js. transformers' own
+// from_pretrained is checked against our exports in transformersExport.unit.test.ts; this one keeps a
+// second reference that depends on nothing but torch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,13 +11,14 @@ import { writeHfFolder } from '../../../trainer/checkpoint/hfFolder';
 import { Bert } from '../../../trainer/model/bert';
 import { parseBertConfig } from '../../../trainer/model/config';
 import { useBackend } from '../helpers/backend';
+import { debianTorch, requireReference } from '../helpers/python';
 import { tempDir } from '../helpers/tempDir';
 
-const python = '/usr/bin/python3';
-const skip = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0 ? false : 'skipped: /usr/bin/python3 with torch (Debian python3-torch) is not installed';
+const torch = debianTorch();
 const script = join(__dirname, '..', '..', 'fixtures', 'bert-reference', 'hf_folder_logits.py');
 
-test('an exported model gives the same logits in the PyTorch reference', { skip }, async () => {
+test('an exported model gives the same logits in the PyTorch reference', { skip: torch.skip }, async () => {
+  requireReference(torch);
   await useBackend('wasm');
   const config = parseBertConfig({
     vocab_size: 40, hidden_size: 24, num_hidden_layers: 2, num_attention_heads: 3, intermediate_size: 48,
@@ -38,7 +40,7 @@ test('an exported model gives the same logits in the PyTorch reference', { skip 
   const expected = ours.arraySync() as number[][];
   ours.dispose();
   model.dispose();
-  const r = spawnSync(python, [script, folder, JSON.stringify(inputs)], { encoding: 'utf8' });
+  const r = spawnSync(torch.python, [script, folder, JSON.stringify(inputs)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const theirs = JSON.parse(r.stdout) as number[][];
   expected.forEach((row, b) => row.forEach((v, c) => assert.ok(Math.abs(v - theirs[b][c]) < 1e-4, `logit [${b}][${c}]: ${v} vs ${theirs[b][c]}`)));

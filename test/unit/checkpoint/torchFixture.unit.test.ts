@@ -1,5 +1,5 @@
 // Files written by PyTorch through an independent writer (test/fixtures/checkpoint/generate.py), and
-// our files read back by PyTorch when it is installed.
+// our files read back by PyTorch (Debian's python3-torch, installed by npm test: test/python/provision.mjs).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../trainer/checkpoint/safetensors';
+import { debianTorch, requireReference } from '../helpers/python';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/checkpoint');
 
@@ -27,11 +28,10 @@ test('every tensor of the torch-written dtypes.safetensors equals torch\'s own f
   }
 });
 
-const python = '/usr/bin/python3';
-const torchCheck = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-const skipTorch = torchCheck.status === 0 ? false : 'skipped: /usr/bin/python3 with torch (Debian python3-torch) is not installed';
+const torch = debianTorch();
 
-test('PyTorch reads what we write (header parsed by Python json, data by torch.frombuffer)', { skip: skipTorch }, () => {
+test('PyTorch reads what we write (header parsed by Python json, data by torch.frombuffer)', { skip: torch.skip }, () => {
+  requireReference(torch);
   const path = join(mkdtempSync(join(tmpdir(), 'lrc-st-')), 'ours.safetensors');
   writeSafetensors(path, new Map<string, TensorToWrite>([
     ['w', { shape: [2, 2], values: Float32Array.from([1, -2, 0.5, 3]) }],
@@ -56,7 +56,7 @@ for name, info in header.items():
     out[name] = t.float().tolist() if t.is_floating_point() else t.tolist()
 print(json.dumps(out))
 `;
-  const r = spawnSync(python, ['-c', script, path], { encoding: 'utf8' });
+  const r = spawnSync(torch.python, ['-c', script, path], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(r.stdout);
   assert.deepEqual(got.__metadata__, { format: 'pt' });
