@@ -5,7 +5,8 @@ import { extensionSuite } from './extension';
 import { inferenceSuite } from './inference';
 import { kernelsSuite } from './kernels';
 import { memorySuite } from './memory';
+import { peerSuite } from './peer';
 import { speedupsSuite } from './speedups';
 import { trainingSuite } from './training';
 
-export const SUITES: Suite[] = [trainingSuite, kernelsSuite, inferenceSuite, memorySuite, dataSuite, extensionSuite, speedupsSuite];
+export const SUITES: Suite[] = [trainingSuite, kernelsSuite, inferenceSuite, memorySuite, dataSuite, extensionSuite, speedupsSuite, peerSuite];
