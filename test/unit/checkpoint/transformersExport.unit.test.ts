@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { loadHfModel } from '../../../trainer/checkpoint/hfFolder';
+import { loadHfModel, loadPretrainedHfModel } from '../../../trainer/checkpoint/hfFolder';
 import { createRun } from '../../../trainer/runs/runStore';
 import { TrainingSession } from '../../../trainer/session/trainingSession';
 import { encodeTexts, loadTokenizer } from '../../../trainer/tokenizer';
@@ -81,7 +81,10 @@ async function compareExport(t: TestContext, name: string, folder: string, devFi
   const { singles, pairs } = texts(devFile);
   const batches = [await encode(folder, singles), await encode(folder, pairs.map((p) => p[0]), pairs.map((p) => p[1]))];
 
-  const { model } = loadHfModel(folder, { trainable: false });
+  // A task export is a BertForSequenceClassification; a bare BertModel folder (no classifier) is read as
+  // the product reads a pre-trained BERT, with a fresh head that the hidden states do not depend on.
+  const bare = (JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { architectures: string[] }).architectures[0] === 'BertModel';
+  const { model } = bare ? loadPretrainedHfModel(folder, { num_labels: 2 }, { trainable: false }) : loadHfModel(folder, { trainable: false });
   const ours = batches.map((b) => tf.tidy(() => {
     const out = model.forward({ inputIds: tf.tensor2d(b.input_ids, undefined, 'int32'), tokenTypeIds: tf.tensor2d(b.token_type_ids, undefined, 'int32'), attentionMask: tf.tensor2d(b.attention_mask, undefined, 'int32') }, { training: false });
     return { logits: out.logits.arraySync(), hidden: out.hiddenStates.map((h) => h.arraySync()) };
@@ -96,8 +99,9 @@ async function compareExport(t: TestContext, name: string, folder: string, devFi
 
   // Every weight loads: nothing missing (transformers would initialise it at random), nothing of ours unread.
   const none: Loading = { missing_keys: [], unexpected_keys: [], mismatched_keys: [], error_msgs: [] };
-  assert.deepEqual(theirs.classifier?.loading, none, `${name}: BertForSequenceClassification's loading info`);
-  assert.deepEqual(theirs.encoder.loading, { ...none, unexpected_keys: ['classifier.bias', 'classifier.weight'] }, `${name}: BertModel's loading info (only the classifier left over)`);
+  if (bare) assert.equal(theirs.classifier, undefined, `${name}: a BertModel folder has no classifier`);
+  else assert.deepEqual(theirs.classifier?.loading, none, `${name}: BertForSequenceClassification's loading info`);
+  assert.deepEqual(theirs.encoder.loading, bare ? none : { ...none, unexpected_keys: ['classifier.bias', 'classifier.weight'] }, `${name}: BertModel's loading info${bare ? '' : ' (only the classifier left over)'}`);
 
   let logitDiff = 0;
   let hiddenDiff = 0;
@@ -106,16 +110,16 @@ async function compareExport(t: TestContext, name: string, folder: string, devFi
     assert.deepEqual({ input_ids: th.tokenizer.input_ids, token_type_ids: th.tokenizer.token_type_ids, attention_mask: th.tokenizer.attention_mask },
       { input_ids: b.input_ids, token_type_ids: b.token_type_ids, attention_mask: b.attention_mask }, `${name}: batch ${i}: ${th.tokenizer.class}'s ids`);
     assert.equal(th.hidden_states.length, layers + 1, `${name}: batch ${i}: hidden states`);
-    logitDiff = Math.max(logitDiff, maxAbsDiff(ours[i].logits, th.logits, `${name} batch ${i} logits`));
+    if (!bare) logitDiff = Math.max(logitDiff, maxAbsDiff(ours[i].logits, th.logits, `${name} batch ${i} logits`));
     ours[i].hidden.forEach((h, l) => { hiddenDiff = Math.max(hiddenDiff, maxAbsDiff(h, th.hidden_states[l], `${name} batch ${i} hidden state ${l}`)); });
   });
   const largest = Math.max(...ours.flatMap((o) => o.logits.flat().map(Math.abs)));
-  t.diagnostic(`${name}: transformers ${theirs.versions.transformers} on torch ${theirs.versions.torch} (${theirs.encoder.attention} attention), ${theirs.batches[0].tokenizer.class}: max |logit diff| ${logitDiff.toExponential(2)} (largest |logit| ${largest.toFixed(3)}), max |hidden diff| ${hiddenDiff.toExponential(2)} over ${layers + 1} hidden states`);
+  const logits = bare ? 'no logits (BertModel)' : `max |logit diff| ${logitDiff.toExponential(2)} (largest |logit| ${largest.toFixed(3)})`;
+  t.diagnostic(`${name}: transformers ${theirs.versions.transformers} on torch ${theirs.versions.torch} (${theirs.encoder.attention} attention), ${theirs.batches[0].tokenizer.class}: ${logits}, max |hidden diff| ${hiddenDiff.toExponential(2)} over ${layers + 1} hidden states`);
   assert.ok(logitDiff < TOLERANCE, `${name}: logits differ by up to ${logitDiff}`);
   assert.ok(hiddenDiff < TOLERANCE, `${name}: hidden states differ by up to ${hiddenDiff}`);
-  // The check can fail: a trained model's logits are not all alike.
-  console.log(JSON.stringify(ours[0].logits));
-  assert.ok(maxAbsDiff(ours[0].logits[0], ours[0].logits[1]) > 1e-3, `${name}: the logits of two sentences should differ`);
+  // The tolerance says something only if the logits are far larger than it (an untrained head's are about 1e-3).
+  if (!bare) assert.ok(largest >= 100 * TOLERANCE, `${name}: the largest |logit| is only ${largest}`);
 }
 
 test('transformers loads the exports of a teacher run and an LRC run and gives our logits and hidden states within 1e-4', { skip: ref.skip }, async (t) => {
