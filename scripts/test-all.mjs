@@ -2,7 +2,9 @@
 // `npm test`: type-check, build, then run every test tier and print one closing line
 // "N passed, N failed, N skipped". Tiers: unit (plain Node), slurm (a real one-node Slurm cluster,
 // installed with apt-get when missing: test/slurm/run.mjs), vscode (a mocha suite inside a real
-// VS Code), e2e (Playwright drives the workbench). `node scripts/test-all.mjs unit` runs one tier.
+// VS Code), e2e (Playwright drives the workbench), native (the trainer on TensorFlow's native backend,
+// built by `lrc-distill setup-native` when missing: test/native/run.mjs). `node scripts/test-all.mjs unit`
+// runs one tier.
 // Before the unit tier, the Python references of its cross-checks are installed when missing
 // (test/python/provision.mjs: Debian's python3-torch, the pinned transformers virtualenv); a failure
 // there is counted as a failure, and under CI those checks then fail instead of skipping.
@@ -13,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const wanted = process.argv.slice(2);
-const tiers = wanted.length ? wanted : ['unit', 'slurm', 'vscode', 'e2e'];
+const tiers = wanted.length ? wanted : ['unit', 'native', 'slurm', 'vscode', 'e2e'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
 
@@ -85,6 +87,7 @@ if (tiers.includes('unit')) {
   const files = findTests(join(root, 'test', 'unit'), '.unit.test.ts');
   tier('unit', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]);
 }
+if (tiers.includes('native')) tier('native', process.execPath, ['test/native/run.mjs']);
 if (tiers.includes('slurm')) tier('slurm', process.execPath, ['test/slurm/run.mjs']);
 if (tiers.includes('vscode')) tier('vscode', process.execPath, ['test/vscode/run.mjs']);
 if (tiers.includes('e2e')) tier('e2e', process.execPath, ['test/e2e/run.mjs']);

@@ -40,7 +40,8 @@ function onInterrupt(): void {
 export async function runSession(ctx: CliContext, runDir: string, resume: boolean): Promise<RunRecord> {
   const record = readRun(runDir);
   const config = parseRunConfig(record.config, `${runDir}/run.json (config)`);
-  const backend = await selectProcessBackend(config.backend, ctx.flags.threads);
+  // a resumed run may move to another backend (--backend): its checkpoint is plain float32 tensors
+  const backend = await selectProcessBackend(resume ? resumeBackend(ctx.flags.backend, config.backend) : config.backend, ctx.flags.threads);
   const teacherCache = resolveTeacherCache(ctx.flags['teacher-cache']);
   const teacherStore = resolveTeacherStore(ctx.flags['teacher-store'], ctx.flags['teacher-store-dtype']);
   const events = terminalEvents(shortRunId(record.id), { plain: ctx.flags.plain });
@@ -57,6 +58,16 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
     process.off('SIGTERM', onInterrupt);
     current = undefined;
   }
+}
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** The backend a resumed run continues on: --backend when given, else the run's own setting. */
+export function resumeBackend(flag: string | undefined, configured: RunConfig['backend']): RunConfig['backend'] {
+  if (flag === undefined) return configured;
+  const found = BACKENDS.find((b) => b === flag);
+  if (!found) throw new UserError(`--backend ${flag}: expected one of ${BACKENDS.join(', ')}`, '--backend');
+  return found;
 }
 
 /** A bad --threads, --teacher-cache or --teacher-store(-dtype) (or their variables) fails before a run folder is made. */
