@@ -4,6 +4,7 @@ object on stdout. Run by `npm run bench -- --suite peer` (bench/suites/peer.ts) 
 bench/peer/setup.sh creates (torch from PyPI: MKL and oneDNN kernels); alone:
 
     ~/.cache/lrc-distill/venv/bin/python bench/peer/torch_lrc_step.py --shape demo --steps 20 --threads 2
+    ~/.cache/lrc-distill/venv/bin/python bench/peer/torch_lrc_step.py --check losses.json   # vs bench/peer/check-losses.ts
 
 The step, stage 2 of LRC-BERT with the paper's defaults (docs/lrc-bert.md, /work/shared/docs/lrc-bert.md):
   teacher forward on the clean input, eval mode, no gradient (frozen);
@@ -96,13 +97,24 @@ def cos_nce(student_hidden: torch.Tensor, projection: torch.Tensor, teacher_hidd
     return (positive + negative).mean()
 
 
-def total_loss(student_hidden, student_logits, teacher_hidden, teacher_logits, labels, mask, mapping, projections):
-    mid = sum(cos_nce(student_hidden[i], w, teacher_hidden[j], mask) for (i, j), w in zip(mapping, projections))
+def loss_terms(student_hidden, student_logits, teacher_hidden, teacher_logits, labels, mask, mapping, projections) -> dict:
+    mid_per_layer = [cos_nce(student_hidden[i], w, teacher_hidden[j], mask) for (i, j), w in zip(mapping, projections)]
+    mid = sum(mid_per_layer)
     log_pt = F.log_softmax(teacher_logits / TEMPERATURE, -1)
     log_ps = F.log_softmax(student_logits / TEMPERATURE, -1)
     soft = (log_pt.exp() * (log_pt - log_ps)).sum(-1).mean() * TEMPERATURE ** 2
     hard = F.cross_entropy(student_logits, labels)
-    return ALPHA * mid + BETA * soft + GAMMA * hard
+    return {"total": ALPHA * mid + BETA * soft + GAMMA * hard, "mid": mid, "midPerLayer": mid_per_layer, "soft": soft, "hard": hard}
+
+
+def total_loss(*args) -> torch.Tensor:
+    return loss_terms(*args)["total"]
+
+
+def perturbation(g: torch.Tensor) -> torch.Tensor:
+    """epsilon * G / |G|_2 per sample (B, L, H); a zero G stays zero."""
+    norm = g.pow(2).sum((1, 2), keepdim=True).sqrt()
+    return EPSILON * g / torch.where(norm > 0, norm, torch.ones_like(norm))
 
 
 class LrcStep:
@@ -164,8 +176,7 @@ class LrcStep:
         clean = loss_of(*self.student_from(e))
         (g,) = torch.autograd.grad(clean, e)
         # 3: delta = epsilon * G / |G| per sample (a zero G stays zero).
-        norm = g.pow(2).sum((1, 2), keepdim=True).sqrt()
-        delta = EPSILON * g / torch.where(norm > 0, norm, torch.ones_like(norm))
+        delta = perturbation(g)
         # 4: perturbed pass from E + delta (E again, same dropout masks), back to every weight.
         torch.manual_seed(seed)
         perturbed = loss_of(*self.student_from(self.embed() + delta))
@@ -196,6 +207,34 @@ def matmul_peak(samples: int = 5) -> dict:
     return {"what": "torch.mm 1024 x 1024 x 1024 float32", "gflops": 2 * 1024 ** 3 / best / 1e9}
 
 
+def check(path: str) -> None:
+    """Our losses and delta (bench/peer/check-losses.ts) against this script's on the same tensors; exit 1 if they differ."""
+    d = json.loads(open(path).read())
+    t = lambda a, dtype=torch.float32: torch.tensor(a["values"], dtype=dtype).reshape(a["shape"])
+    x = d["inputs"]
+    w = d["weights"]
+    if (w["alpha"], w["beta"], w["gamma"], w["temperature"], d["epsilon"]) != (ALPHA, BETA, GAMMA, TEMPERATURE, EPSILON):
+        raise SystemExit(f"check: our stage-2 settings {w}, epsilon {d['epsilon']} differ from this script's")
+    mask3 = t(x["mask"]).unsqueeze(-1)
+    B = mask3.shape[0]
+    mapping = uniform_mapping(len(x["studentHidden"]) - 1, len(x["teacherHidden"]) - 1)
+    if [list(p) for p in mapping] != d["mapping"]:
+        raise SystemExit(f"check: layer mapping {mapping}, ours {d['mapping']}")
+    terms = loss_terms([t(h) for h in x["studentHidden"]], t(x["studentLogits"]), [t(h) for h in x["teacherHidden"]], t(x["teacherLogits"]),
+                       t(x["labels"], torch.long).reshape(B), mask3, mapping, [t(p) for p in x["projections"]])
+    theirs = {"total": terms["total"].item(), "mid": terms["mid"].item(), "soft": terms["soft"].item(), "hard": terms["hard"].item(),
+              "midPerLayer": [m.item() for m in terms["midPerLayer"]]}
+    delta = perturbation(t(x["gradient"]))
+    ours = d["ours"]
+    diffs = {k: abs(theirs[k] - ours[k]) for k in ("total", "mid", "soft", "hard")}
+    diffs["midPerLayer"] = max(abs(a - b) for a, b in zip(theirs["midPerLayer"], ours["midPerLayer"]))
+    diffs["delta"] = float((delta - t(ours["delta"])).abs().max())
+    # float32 rounding: 1e-5 of the value (at least 1e-5) for the loss terms, 1e-5 for delta's entries.
+    ok = all(v <= 1e-5 * max(1.0, abs(ours[k]) if k in ("total", "mid", "soft", "hard") else 1.0) for k, v in diffs.items())
+    print(json.dumps({"check": "losses", "ours": {k: ours[k] for k in ("total", "mid", "soft", "hard", "midPerLayer")}, "peer": theirs, "maxAbsDiff": diffs, "pass": ok}))
+    sys.exit(0 if ok else 1)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description="The PyTorch peer of the benchmark's LRC step")
     p.add_argument("--shape", action="append", choices=sorted(SHAPES), help="shapes to time (repeatable; default demo and paper)")
@@ -203,7 +242,10 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=10, help="timed steps per shape (median reported)")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (our run's thread count)")
+    p.add_argument("--check", metavar="JSON", help="no timing: compare the losses with ours (bench/peer/check-losses.ts output)")
     args = p.parse_args()
+    if args.check:
+        return check(args.check)
     torch.set_num_threads(args.threads)
     shapes = json.loads(args.shape_json) if args.shape_json else {k: SHAPES[k] for k in (args.shape or ["demo", "paper"])}
 

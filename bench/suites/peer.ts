@@ -5,10 +5,11 @@
 // style) with torch.set_num_threads set to the thread count our run uses. Each side's figure is the
 // median of its timed steps after warm-up; the ratio our step / PyTorch's is the issue's (target <= 1.0).
 // PyTorch comes from the venv of bench/peer/setup.sh (torch from PyPI: MKL and oneDNN kernels); without
-// it the suite is skipped and says how to make it.
+// it the suite is skipped and says how to make it. First the peer's loss functions are checked against ours on
+// small tensors (bench/peer/check-losses.ts): the suite fails if they differ.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveThreads } from '../../trainer/backend/threadsSetting';
 import { distillationStep } from '../../trainer/train/distillStep';
@@ -25,7 +26,7 @@ export function peerVenv(env: NodeJS.ProcessEnv = process.env): { python: string
   return { dir, python: join(dir, 'bin', 'python'), ready: existsSync(join(dir, '.lrc-ready')) && existsSync(join(dir, 'bin', 'python')) };
 }
 
-interface PeerShapeResult {
+export interface PeerShapeResult {
   shape: string;
   mapping: [number, number][];
   warmup: Timing[];
@@ -34,7 +35,7 @@ interface PeerShapeResult {
   losses: { first: Record<string, number>; last: Record<string, number> };
 }
 
-interface PeerOutput {
+export interface PeerOutput {
   torch: string;
   transformers: string;
   python: string;
@@ -47,7 +48,7 @@ interface PeerOutput {
   results: PeerShapeResult[];
 }
 
-interface Plan { shapes: BenchShapes; ours: { warmup: number; steps: number }; peer: { warmup: number; steps: number } }
+export interface Plan { shapes: BenchShapes; ours: { warmup: number; steps: number }; peer: { warmup: number; steps: number } }
 
 /** The threads our run uses: bench/suite.ts's --threads resolved as it resolves it (the suite context has it as text only). */
 function ourThreads(): number {
@@ -55,7 +56,7 @@ function ourThreads(): number {
   return resolveThreads(i >= 0 ? process.argv[i + 1] : undefined).threads;
 }
 
-function runPeer(python: string, root: string, plan: Plan, threads: number, ctx: SuiteContext): PeerOutput {
+export function runPeer(python: string, root: string, plan: Plan, threads: number, ctx: SuiteContext): PeerOutput {
   const { name, ...shape } = plan.shapes;
   const args = [join(root, 'bench', 'peer', 'torch_lrc_step.py'), '--shape-json', JSON.stringify({ [name]: shape }),
     '--steps', String(plan.peer.steps), '--warmup', String(plan.peer.warmup), '--threads', String(threads)];
@@ -63,6 +64,23 @@ function runPeer(python: string, root: string, plan: Plan, threads: number, ctx:
   const r = spawnSync(python, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 30 * 60 * 1000, maxBuffer: 16 * 2 ** 20 });
   if (r.status !== 0) throw new Error(`bench/peer/torch_lrc_step.py failed (${r.signal ? `killed by ${r.signal}` : `exit ${r.status}`}${r.error ? `: ${r.error.message}` : ''})`);
   return JSON.parse(r.stdout) as PeerOutput;
+}
+
+/** The peer's loss functions against ours on the same small tensors (bench/peer/check-losses.ts, then --check). */
+function checkLosses(python: string, root: string, ctx: SuiteContext): { maxAbsDiff: Record<string, number>; ours: Record<string, unknown>; peer: Record<string, unknown> } {
+  const scratch = mkdtempSync(join(tmpdir(), 'lrc-peer-'));
+  try {
+    const file = join(scratch, 'losses.json');
+    const ours = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'peer', 'check-losses.ts'), file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    if (ours.status !== 0) throw new Error(`bench/peer/check-losses.ts failed: ${ours.stderr}`);
+    const peer = spawnSync(python, [join(root, 'bench', 'peer', 'torch_lrc_step.py'), '--check', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const report = peer.stdout.trim() ? JSON.parse(peer.stdout) : undefined;
+    if (peer.status !== 0 || !report?.pass) throw new Error(`the peer's losses differ from ours: ${peer.stdout.trim() || `exit ${peer.status}`}`);
+    ctx.log(`peer: losses and perturbation equal ours (largest difference ${Math.max(...Object.values(report.maxAbsDiff as Record<string, number>)).toExponential(1)})`);
+    return report;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function runOurs(plan: Plan, ctx: SuiteContext): { warmup: Timing[]; steps: Timing[]; median: Timing } {
@@ -92,6 +110,7 @@ export const peerSuite: Suite = {
       };
     }
     const threads = ourThreads();
+    const lossCheck = checkLosses(venv.python, ctx.root, ctx);
     const plans: Plan[] = [
       { shapes: DEMO_SHAPES, ours: { warmup: 2, steps: ctx.quick ? 5 : 20 }, peer: { warmup: 5, steps: ctx.quick ? 5 : 20 } },
       { shapes: PAPER_SHAPES, ours: { warmup: 1, steps: ctx.quick ? 1 : 3 }, peer: { warmup: 2, steps: ctx.quick ? 2 : 5 } },
@@ -145,10 +164,11 @@ export const peerSuite: Suite = {
       notes: [
         `PyTorch ${i.torch} (MKL ${i.mkl ? 'on' : 'off'}, oneDNN ${i.mkldnn ? 'on' : 'off'}, CPU capability ${i.cpuCapability}), transformers ${i.transformers} (attention '${i.attention}'), Python ${i.python}, ${i.threads} threads; venv ${venv.dir} (bench/peer/setup.sh).`,
         'The same step on both sides: stage 2 (alpha:beta:gamma 1:1:3, T 1.1), perturbation epsilon 1, COS-NCE with \'flatten\' vectors, K = B - 1 negatives and uniform layer mapping, clip 1.0, AdamW; random token ids, no padding. PyTorch\'s dropout masks come from its own generator (ours from a seeded JS generator): the same rate, not the same masks.',
+        `The peer's loss functions checked against ours first (bench/peer/check-losses.ts: L_total, L_mid per layer, L_soft, L_hard and the perturbation delta on small random tensors with padding): largest difference ${Math.max(...Object.values(lossCheck.maxAbsDiff)).toExponential(1)} (float32 rounding).`,
         `CPU share of wall: ours ${rows.map((r) => `${r.plan.shapes.name} ${fmt.pct(cpuShare(r.ours.median))}`).join(', ')}; PyTorch ${rows.map((r) => `${r.plan.shapes.name} ${fmt.pct(cpuShare(r.peer.median))}`).join(', ')} (about ${threads * 100}% when each thread had a core).`,
         `PyTorch's losses (clean / perturbed L_total, first and last timed step): ${rows.map((r) => `${r.plan.shapes.name} ${fmt.n(r.peer.losses.first.clean, 3)} / ${fmt.n(r.peer.losses.first.perturbed, 3)}, ${fmt.n(r.peer.losses.last.clean, 3)} / ${fmt.n(r.peer.losses.last.perturbed, 3)}`).join('; ')}.`,
       ],
-      data: { threads, ourThreads: ctx.threads, reference: ref, peer: i, torchPeakGflops: torchPeak, results: rows.map((r) => ({ shapes: r.plan.shapes, flops: r.flops, ours: r.ours, peer: r.peer })) },
+      data: { threads, ourThreads: ctx.threads, lossCheck, reference: ref, peer: i, torchPeakGflops: torchPeak, results: rows.map((r) => ({ shapes: r.plan.shapes, flops: r.flops, ours: r.ours, peer: r.peer })) },
     };
   },
 };
