@@ -48,7 +48,7 @@ export interface PeerOutput {
   results: PeerShapeResult[];
 }
 
-export interface Plan { shapes: BenchShapes; ours: { warmup: number; steps: number }; peer: { warmup: number; steps: number } }
+export interface PeerPlan { shapes: BenchShapes; ours: { warmup: number; steps: number }; peer: { warmup: number; steps: number } }
 
 /** The threads our run uses: bench/suite.ts's --threads resolved as it resolves it (the suite context has it as text only). */
 function ourThreads(): number {
@@ -56,7 +56,7 @@ function ourThreads(): number {
   return resolveThreads(i >= 0 ? process.argv[i + 1] : undefined).threads;
 }
 
-export function runPeer(python: string, root: string, plan: Plan, threads: number, ctx: SuiteContext): PeerOutput {
+export function runPeer(python: string, root: string, plan: PeerPlan, threads: number, ctx: SuiteContext): PeerOutput {
   const { name, ...shape } = plan.shapes;
   const args = [join(root, 'bench', 'peer', 'torch_lrc_step.py'), '--shape-json', JSON.stringify({ [name]: shape }),
     '--steps', String(plan.peer.steps), '--warmup', String(plan.peer.warmup), '--threads', String(threads)];
@@ -67,7 +67,7 @@ export function runPeer(python: string, root: string, plan: Plan, threads: numbe
 }
 
 /** The peer's loss functions against ours on the same small tensors (bench/peer/check-losses.ts, then --check). */
-function checkLosses(python: string, root: string, ctx: SuiteContext): { maxAbsDiff: Record<string, number>; ours: Record<string, unknown>; peer: Record<string, unknown> } {
+export function checkLosses(python: string, root: string, ctx: SuiteContext): { maxAbsDiff: Record<string, number>; ours: Record<string, unknown>; peer: Record<string, unknown> } {
   const scratch = mkdtempSync(join(tmpdir(), 'lrc-peer-'));
   try {
     const file = join(scratch, 'losses.json');
@@ -83,7 +83,7 @@ function checkLosses(python: string, root: string, ctx: SuiteContext): { maxAbsD
   }
 }
 
-function runOurs(plan: Plan, ctx: SuiteContext): { warmup: Timing[]; steps: Timing[]; median: Timing } {
+function runOurs(plan: PeerPlan, ctx: SuiteContext): { warmup: Timing[]; steps: Timing[]; median: Timing } {
   const { d, dispose } = buildDistillation(plan.shapes);
   const batch = syntheticBatch(plan.shapes, 7);
   try {
@@ -111,13 +111,13 @@ export const peerSuite: Suite = {
     }
     const threads = ourThreads();
     const lossCheck = checkLosses(venv.python, ctx.root, ctx);
-    const plans: Plan[] = [
+    const plans: PeerPlan[] = [
       { shapes: DEMO_SHAPES, ours: { warmup: 2, steps: ctx.quick ? 5 : 20 }, peer: { warmup: 5, steps: ctx.quick ? 5 : 20 } },
       { shapes: PAPER_SHAPES, ours: { warmup: 1, steps: ctx.quick ? 1 : 3 }, peer: { warmup: 2, steps: ctx.quick ? 2 : 5 } },
     ];
     const reference = new MatMulReference();
     reference.sample(5);
-    const rows: { plan: Plan; ours: ReturnType<typeof runOurs>; peer: PeerShapeResult; flops: number }[] = [];
+    const rows: { plan: PeerPlan; ours: ReturnType<typeof runOurs>; peer: PeerShapeResult; flops: number }[] = [];
     let peerInfo: Omit<PeerOutput, 'results'> | undefined;
     const peerPeaks: number[] = [];
     for (const plan of plans) {
