@@ -1,6 +1,9 @@
 // `lrc-distill setup-native [--gpu] [--wheel <file or folder>]` builds the native TensorFlow backend
 // (trainer/backend/native/); `lrc-distill setup-native status [--json]` says what is built. Progress is
 // a line per step; the tools' own output goes to a build log in the native home, named on failure.
+// Ctrl-C or SIGTERM cancels: the signal reaches the tool of the current step too (a terminal signals its
+// whole process group; the extension kills the group it started), that step fails, setupNative removes
+// its build folder, and no further step starts. A second signal ends the process at once.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors';
@@ -28,6 +31,9 @@ function statusCommand(ctx: CliContext): number {
   return EXIT.ok;
 }
 
+/** Thrown by the progress callback once a signal asked to cancel: no step starts after it. */
+class SetupCancelled extends Error {}
+
 export async function setupNativeCommand(ctx: CliContext): Promise<number> {
   const [sub, ...rest] = ctx.positionals;
   if (sub === 'status') return statusCommand(ctx);
@@ -38,10 +44,20 @@ export async function setupNativeCommand(ctx: CliContext): Promise<number> {
   const logFile = join(home, `setup-${variant}.log`);
   appendFileSync(logFile, `\n== setup-native ${variant} ${new Date().toISOString()}\n`);
   const detail = (line: string) => appendFileSync(logFile, `${line}\n`);
+  let cancelled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (cancelled) process.exit(EXIT.interrupted);
+    cancelled = signal;
+    detail(`${signal}: cancelling`);
+    console.error(`\ncancelling setup-native (${signal}): the current step stops, nothing is installed; again to quit at once`);
+  };
   const say = (line: string) => {
+    if (cancelled) throw new SetupCancelled(cancelled);
     detail(line);
     if (!ctx.flags.json) console.log(line);
   };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const result = await setupNative({ variant, wheel: ctx.flags.wheel, home, log: say, detail });
     const m = result.manifest;
@@ -54,7 +70,15 @@ export async function setupNativeCommand(ctx: CliContext): Promise<number> {
     }
     return EXIT.ok;
   } catch (err) {
+    if (cancelled) {
+      detail(`cancelled (${cancelled}) at: ${(err as Error).message}`);
+      console.error(`setup-native: cancelled (${cancelled}); nothing was installed (log: ${logFile})`);
+      return EXIT.interrupted;
+    }
     if (err instanceof UserError) throw new UserError(`setup-native: ${err.message} (log: ${logFile}; nothing was installed)`, err.where);
     throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
