@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliErrorReport, UserError } from './errors';
 import { FLAGS, type Flags } from './cli/options';
-import { analyzeCommand, distillCommand, EXIT, resumeCommand, trainCommand, type CliContext } from './cli/runCommands';
+import { analyzeCommand, distillCommand, EXIT, generalCommand, resumeCommand, trainCommand, type CliContext } from './cli/runCommands';
 import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/inspectCommands';
 import { demoCommand } from './cli/demo';
 import { sweepCommand, sweepTaskCommand } from './cli/sweepCommands';
@@ -27,6 +27,13 @@ Commands
         --baseline          also run the paired MSE baseline (same config, MSE on the intermediate layers)
         --loss mse          the MSE baseline alone
         --preset <p>        an ablation: no-cosnce, no-soft, no-hard, no-perturbation, single-stage
+        --student-init <r>  start the student from a general run (id) or a BERT folder; projections fresh
+  distill-general --teacher <t> --corpus <files or folders>   general distillation: COS-NCE between the
+                            student's mapped layers and a pre-trained teacher's on unlabelled text, no labels,
+                            no prediction layer; exports a BertModel folder (docs/general-distillation.md)
+        --corpus-text lines|documents   .txt: a passage a line, or blank-line separated documents in windows
+        --corpus-field <f>  .jsonl: the text field (default text); --corpus-column <c> .tsv/.csv: the column
+                            (default text; with --no-header a 0-based number); --corpus-dev-passages N held out
   resume <run>              go on from a run's last checkpoint (after a stop or a crash)
   runs                      list the runs (--json for the records)
   eval <run>                evaluate a run's model on its dev set
@@ -100,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
       return trainCommand('student', ctx);
     case 'distill':
       return distillCommand(ctx);
+    case 'distill-general':
+      return generalCommand(ctx);
     case 'resume':
       return resumeCommand(ctx);
     case 'runs':

@@ -25,6 +25,7 @@ const KIND_LABELS: Record<RunRecord['kind'], string> = {
   mse: 'MSE baseline',
   student: 'student alone',
   pretrain: 'masked-LM pre-training',
+  general: 'general distillation (corpus)',
 };
 
 export type ExplorerNode = RunNode | RunFileNode | SweepNode | SweepMemberNode;

@@ -172,7 +172,7 @@ export function loadPretrainedHfModel(folder: string, labels: Pick<BertConfig, '
 }
 
 /** The config.json object of a config, as transformers writes it for BertForSequenceClassification (or BertForMaskedLM). */
-export function hfConfigJson(config: BertConfig, architecture: 'BertForSequenceClassification' | 'BertForMaskedLM' = 'BertForSequenceClassification'): Record<string, unknown> {
+export function hfConfigJson(config: BertConfig, architecture: 'BertForSequenceClassification' | 'BertForMaskedLM' | 'BertModel' = 'BertForSequenceClassification'): Record<string, unknown> {
   const id2label = config.id2label ?? Object.fromEntries(Array.from({ length: config.num_labels }, (_, i) => [String(i), `LABEL_${i}`]));
   return {
     architectures: [architecture],
@@ -208,6 +208,9 @@ export interface WriteHfFolderOptions {
   dtype?: Extract<WritableDtype, 'F32' | 'F16' | 'BF16'>;
   /** Write a BertForMaskedLM folder: the encoder and this masked-LM head, without pooler and classifier. */
   mlmHead?: MlmHead;
+  /** Write a bare BertModel folder (a general run's student): embeddings, encoder and pooler under
+   *  transformers' BertModel names (no `bert.` prefix), without the classifier. */
+  bertModel?: boolean;
 }
 
 /** Writes `model` as a Hugging Face folder at `target` (replacing it), atomically. */
@@ -220,11 +223,13 @@ export async function writeHfFolder(model: BertModel, target: string, options: W
   if (options.mlmHead) {
     arrays = new Map([...arrays].filter(([name]) => !TASK_HEAD_NAMES.includes(name)));
     for (const [name, a] of mlmHeadToHfArrays(options.mlmHead)) arrays.set(name, a);
+  } else if (options.bertModel) {
+    arrays = new Map([...arrays].filter(([name]) => name.startsWith('bert.')).map(([name, a]) => [name.slice('bert.'.length), a]));
   }
   const tensors = new Map<string, TensorToWrite>([...arrays].map(([name, a]) => [name, { ...a, dtype: options.dtype ?? 'F32' }]));
   const bytes = serializeSafetensors(tensors, { format: 'pt' });
   await writeFolderAtomic(target, (dir) => {
-    writeFileAtomic(join(dir, 'config.json'), JSON.stringify(hfConfigJson(config, options.mlmHead ? 'BertForMaskedLM' : undefined), null, 2) + '\n');
+    writeFileAtomic(join(dir, 'config.json'), JSON.stringify(hfConfigJson(config, options.mlmHead ? 'BertForMaskedLM' : options.bertModel ? 'BertModel' : undefined), null, 2) + '\n');
     writeFileAtomic(join(dir, 'model.safetensors'), bytes);
     if (options.tokenizerFrom) {
       for (const file of TOKENIZER_FILES) {

@@ -21,6 +21,12 @@ export const FLAGS = {
   teacher: { type: 'string' },
   tokenizer: { type: 'string' },
   init: { type: 'string' },
+  'student-init': { type: 'string' },
+  corpus: { type: 'string' },
+  'corpus-field': { type: 'string' },
+  'corpus-column': { type: 'string' },
+  'corpus-text': { type: 'string' },
+  'corpus-dev-passages': { type: 'string' },
   'mask-probability': { type: 'string' },
   layers: { type: 'string' },
   hidden: { type: 'string' },
@@ -140,7 +146,7 @@ function shapeFromFlags(flags: Flags, base: Json | undefined): Json | undefined 
 /** A run config object (not yet validated) from the --config file and the flags. */
 export function configFromFlags(kind: string, flags: Flags, extra: Json = {}): Json {
   const c: Json = { ...readConfigFile(flags), kind, ...extra };
-  if (flags['no-header'] && !flags.task) {
+  if (flags['no-header'] && !flags.task && kind !== 'general') {
     // --no-header over a --config file's data (the data of a file task)
     const data = c.data as Json | undefined;
     if (!data || data.task !== 'file') throw new InputError({ field: '--no-header', expected: 'a file task (--task file, or data.task "file" in --config)', found: data ? `data.task ${shown(data.task)}` : 'no data' });
@@ -169,6 +175,24 @@ export function configFromFlags(kind: string, flags: Flags, extra: Json = {}): J
   set(c, ['pretraining', 'maskProbability'], num(flags, 'mask-probability'));
   const shapeKey = kind === 'teacher' || kind === 'pretrain' ? 'model' : 'student';
   set(c, [shapeKey], shapeFromFlags(flags, c[shapeKey] as Json | undefined));
+  return c;
+}
+
+/** A general run's corpus: --corpus <path> [more paths] and its flags, over a --config file's corpus. */
+export function corpusFromFlags(flags: Flags, morePaths: readonly string[], base: Json | undefined): Json {
+  const given = flags.corpus === undefined ? [] : [flags.corpus, ...morePaths];
+  if (given.length === 0 && morePaths.length > 0) throw new UserError(`unexpected argument '${morePaths[0]}': give the corpus as --corpus <file or folder> [more files or folders]`, '--corpus');
+  const fromFile = base && base.task === 'corpus' ? base : undefined;
+  if (given.length === 0 && !fromFile) throw new UserError('distill-general needs --corpus <file or folder> [more files or folders] (.txt, .jsonl, .tsv, .csv)', '--corpus');
+  const text = flags['corpus-text'];
+  if (text !== undefined && text !== 'lines' && text !== 'documents') throw new InputError({ field: '--corpus-text', expected: 'lines (a passage a line) or documents (blank-line separated, cut into windows)', found: shown(text) });
+  const c: Json = { ...(fromFile ?? {}), task: 'corpus' };
+  set(c, ['paths'], given.length ? given.map((p) => resolve(p)) : undefined);
+  set(c, ['text'], text);
+  set(c, ['field'], flags['corpus-field']);
+  set(c, ['column'], flags['corpus-column']);
+  set(c, ['devPassages'], num(flags, 'corpus-dev-passages'));
+  if (flags['no-header']) c.header = false;
   return c;
 }
 

@@ -14,7 +14,8 @@ import { resolveTeacherCache } from '../perf/teacherCacheSetting';
 import { resolveTeacherStore } from '../perf/teacherStoreSetting';
 import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
-import { configFromFlags, configOrigin, modelFolderFromFlag, teacherFromFlag, type Flags } from './options';
+import { listCorpusFiles } from '../general/corpusFiles';
+import { configFromFlags, configOrigin, corpusFromFlags, modelFolderFromFlag, readConfigFile, teacherFromFlag, type Flags } from './options';
 import { terminalEvents } from './terminalEvents';
 
 export const EXIT = { ok: 0, runFailed: 1, usage: 2, interrupted: 130 } as const;
@@ -103,6 +104,22 @@ export async function trainCommand(kind: 'teacher' | 'student' | 'pretrain', ctx
   return exitCodeOf(record);
 }
 
+/** distill-general: a general run, COS-NCE on a corpus from a pre-trained teacher; its export is a --student-init. */
+export async function generalCommand(ctx: CliContext): Promise<number> {
+  const { flags } = ctx;
+  checkPerfFlags(flags);
+  if (flags.task) throw new UserError('distill-general reads a corpus (--corpus), not a task (--task)', '--task');
+  const base = readConfigFile(flags);
+  const teacher = teacherFromFlag(flags.teacher, (id) => findRunDir(ctx.runsDir, id));
+  if (!teacher && !base.teacher) throw new UserError('distill-general needs --teacher <pre-trained BERT folder or run>', '--teacher');
+  const data = corpusFromFlags(flags, ctx.positionals, base.data as Record<string, unknown> | undefined);
+  if (Array.isArray(data.paths)) listCorpusFiles(data.paths as string[]); // a path that gives no corpus file fails before a run folder is made
+  const { dir } = createRunFromConfig(ctx, configFromFlags('general', flags, { data, ...(teacher ? { teacher } : {}) }), 'command line');
+  const record = await runSession(ctx, dir, false);
+  console.log(summary(record, dir));
+  return exitCodeOf(record);
+}
+
 /** distill: an lrc run (or --loss mse), and with --baseline its paired MSE run on the same config. */
 export async function distillCommand(ctx: CliContext): Promise<number> {
   const { flags } = ctx;
@@ -110,7 +127,8 @@ export async function distillCommand(ctx: CliContext): Promise<number> {
   if (!kind) throw new UserError(`--loss ${flags.loss}: expected lrc or mse`, '--loss');
   checkPerfFlags(flags);
   const teacher = teacherFromFlag(flags.teacher, (id) => findRunDir(ctx.runsDir, id));
-  const raw = configFromFlags(kind, flags, teacher ? { teacher } : {});
+  const studentInit = modelFolderFromFlag('--student-init', flags['student-init'], (id) => findRunDir(ctx.runsDir, id));
+  const raw = configFromFlags(kind, flags, { ...(teacher ? { teacher } : {}), ...(studentInit ? { studentInit } : {}) });
   const main = createRunFromConfig(ctx, raw, 'command line');
   let baseline: { dir: string; record: RunRecord } | undefined;
   if (flags.baseline) {

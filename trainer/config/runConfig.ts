@@ -52,6 +52,23 @@ export const DataSchema = z.discriminatedUnion('task', [
     kind: z.enum(['classification', 'regression']).default('classification'),
     labelNames: z.array(z.string()).min(2).optional(),
   }).strict(),
+  /** general runs: unlabelled text streamed from files and folders (trainer/general/, docs/general-distillation.md). */
+  z.object({
+    task: z.literal('corpus'),
+    /** .txt, .jsonl, .tsv, .csv files, or folders holding them (taken in path order). */
+    paths: z.array(z.string().min(1)).min(1),
+    /** .txt files: 'lines', a passage a line (truncated to maxLength); 'documents', blank-line separated, cut into windows of maxLength. */
+    text: z.enum(['lines', 'documents']).default('lines'),
+    /** .jsonl files: the field holding the text. */
+    field: z.string().min(1).default('text'),
+    /** .tsv / .csv files: the column holding the text (a header name, or a 0-based number with header false). */
+    column: column.default('text'),
+    header: z.boolean().default(true),
+    /** Passages from the corpus's start held out for evaluation and the layer heatmap (never trained on). */
+    devPassages: positiveInt.default(256),
+    /** Bytes read at a time: the corpus is streamed, never read whole. */
+    chunkBytes: positiveInt.default(1 << 20),
+  }).strict(),
 ]);
 export type DataConfig = z.infer<typeof DataSchema>;
 
@@ -80,7 +97,7 @@ export const RunConfigSchema = z
     tokenizer: z.string().optional(),
     /** Size of the vocabulary built from the training texts when there is no tokenizer folder. */
     builtVocabSize: positiveInt.default(8000),
-    /** lrc / mse runs: the teacher, a Hugging Face folder or the id of a finished teacher run. */
+    /** lrc / mse / general runs: the teacher, a Hugging Face folder or the id of a finished teacher run. */
     teacher: z.object({ path: z.string().optional(), runId: z.string().optional() }).strict()
       .refine((t) => !!t.path !== !!t.runId, { message: 'give exactly one of teacher.path and teacher.runId' })
       .optional(),
@@ -90,6 +107,9 @@ export const RunConfigSchema = z
      *  random ones. A folder without this task's head (a pre-trained BERT, a pretrain run's export) gets a
      *  fresh pooler and classifier; its masked-LM head, if any, is used by pretrain runs and ignored otherwise. */
     init: z.string().optional(),
+    /** lrc / mse runs: start the student from this Hugging Face folder (a general run's export) instead of
+     *  random weights; its shape replaces \`student\`, its pooler and classifier (if any) and the projections start fresh. */
+    studentInit: z.string().optional(),
     /** Regression tasks: where a fresh output layer's bias starts, at the mean training label ('labelMean')
      *  or at 0 ('zero', Hugging Face's initialisation). The paper is silent; see trainer/session/models.ts. */
     regressionBias: z.enum(['labelMean', 'zero']).default('labelMean'),
@@ -159,10 +179,14 @@ export const RunConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const distils = c.kind === 'lrc' || c.kind === 'mse';
+    const distils = c.kind === 'lrc' || c.kind === 'mse' || c.kind === 'general';
     if (distils && !c.teacher) ctx.addIssue({ code: 'custom', path: ['teacher'], message: `a ${c.kind} run needs a teacher: { "path": "<Hugging Face folder>" } or { "runId": "<teacher run>" }` });
     if (!distils && c.teacher) ctx.addIssue({ code: 'custom', path: ['teacher'], message: `a ${c.kind} run has no teacher; remove the field` });
     if ((c.kind === 'teacher' || c.kind === 'pretrain') && !c.model && !c.init) ctx.addIssue({ code: 'custom', path: ['model'], message: `a ${c.kind} run needs the shape of the model to train ("model") or a folder to start from ("init")` });
+    if (c.kind === 'general' && c.data.task !== 'corpus') ctx.addIssue({ code: 'custom', path: ['data', 'task'], message: 'a general run reads a corpus: { "task": "corpus", "paths": [...] }' });
+    if (c.kind !== 'general' && c.data.task === 'corpus') ctx.addIssue({ code: 'custom', path: ['data', 'task'], message: `a corpus has no labels: it is the data of a general run, not of a ${c.kind} run` });
+    if (c.kind === 'general' && c.loss.negatives !== 'all') ctx.addIssue({ code: 'custom', path: ['loss', 'negatives'], message: "a general run has no labels: its COS-NCE negatives are 'all' the other passages of the batch" });
+    if (c.studentInit && c.kind !== 'lrc' && c.kind !== 'mse') ctx.addIssue({ code: 'custom', path: ['studentInit'], message: `studentInit starts the student of an lrc or mse run; a ${c.kind} run starts from "init"` });
     if (c.preset && c.kind !== 'lrc') ctx.addIssue({ code: 'custom', path: ['preset'], message: `ablation presets apply to lrc runs, not ${c.kind}` });
     if (Array.isArray(c.loss.layerMapping) && c.loss.layerMapping.length !== c.student.layers) {
       ctx.addIssue({ code: 'custom', path: ['loss', 'layerMapping'], message: `the layer mapping names ${c.loss.layerMapping.length} teacher layers but the student has ${c.student.layers} layers` });

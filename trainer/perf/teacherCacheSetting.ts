@@ -42,7 +42,12 @@ export function resolveTeacherCache(flag: string | undefined, env: NodeJS.Proces
 export function estimateTeacherCacheBytes(examples: readonly { inputIds: readonly number[] }[], shape: { layers: number; hidden: number; labels: number }): number {
   let tokens = 0;
   for (const e of examples) tokens += e.inputIds.length;
-  return tokens * shape.layers * shape.hidden * 4 + examples.length * shape.labels * 4;
+  return estimateTeacherCacheBytesOf({ examples: examples.length, tokens }, shape);
+}
+
+/** The same from the counts alone (a streamed corpus, whose passages are never all in memory). */
+export function estimateTeacherCacheBytesOf(size: { examples: number; tokens: number }, shape: { layers: number; hidden: number; labels: number }): number {
+  return size.tokens * shape.layers * shape.hidden * 4 + size.examples * shape.labels * 4;
 }
 
 export interface TeacherCachePlan {

@@ -11,6 +11,7 @@ export const RunKindSchema = z.enum([
   'mse', // the MSE baseline: identical except the intermediate loss
   'student', // the student trained on the task alone, without a teacher
   'pretrain', // masked-language-model pre-training of a teacher on the task's texts (labels unused)
+  'general', // general distillation: COS-NCE on a corpus without labels, before task distillation (trainer/general/)
 ]);
 export type RunKind = z.infer<typeof RunKindSchema>;
 

@@ -79,6 +79,28 @@ function checkTeacherFitsTask(teacher: BertConfig, task: TaskShape, folder: stri
   }
 }
 
+/**
+ * `studentInit`: the student of an lrc / mse run from a folder (a general run's BertModel export, or any
+ * BERT of the teacher's vocabulary): its encoder as it is, a fresh pooler and classifier for the task (a
+ * folder's own classifier is left out, so the prediction layer always starts fresh), and, in the
+ * distillation, fresh projections.
+ */
+function studentFromFolder(folder: string, teacher: BertConfig, task: TaskShape, seed: number): { trained: BertModel; notes: string[] } {
+  const { model, notes, missingHead } = loadPretrainedHfModel(folder, labelsConfig(task), { seed });
+  try {
+    if (!missingHead.includes('classifier.weight')) {
+      throw new UserError(`studentInit ${folder} has a classifier (a task model?): start from a general run's export or a pre-trained BERT, whose prediction layer starts fresh`, 'studentInit');
+    }
+    if (model.config.vocab_size !== teacher.vocab_size) throw new UserError(`studentInit ${folder} has vocab_size ${model.config.vocab_size} but the teacher has ${teacher.vocab_size}: the student must read the teacher's word pieces`, 'studentInit');
+    if (model.config.max_position_embeddings < task.maxLength) throw new UserError(`maxLength ${task.maxLength} is longer than the studentInit's max_position_embeddings ${model.config.max_position_embeddings}`, 'maxLength');
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  const c = model.config;
+  return { trained: model, notes: [...notes, `student started from ${folder} (${c.num_hidden_layers} layers x ${c.hidden_size}, ${c.num_attention_heads} heads, FFN ${c.intermediate_size}); its projections start fresh`] };
+}
+
 export interface RunModels {
   /** The model the run trains. */
   trained: BertModel;
@@ -103,6 +125,7 @@ function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder:
     const { model: teacher } = loadHfModel(teacherFolder!, { trainable: false });
     try {
       checkTeacherFitsTask(teacher.config, task, teacherFolder!);
+      if (config.studentInit) return { models: { ...studentFromFolder(config.studentInit, teacher.config, task, seed), teacher }, freshClassifier: true };
       const student = new Bert(configForShape(config.student, task, teacher.config), { seed });
       return { models: { trained: student, teacher, notes: [] }, freshClassifier: true };
     } catch (e) {

@@ -49,7 +49,9 @@ export function readTaskDatasets(config: RunConfig): { train: TextDataset; dev: 
   const data = config.data;
   let train: TextDataset;
   let dev: TextDataset;
-  if (data.task === 'demo') {
+  if (data.task === 'corpus') {
+    throw new UserError('a corpus has no labelled train and dev sets: it is the data of a general run (trainer/general/)', 'data');
+  } else if (data.task === 'demo') {
     ({ train, dev } = readSpamAssassin());
   } else if (data.task === 'glue') {
     train = readGlueSplit(data.dir, data.name, 'train');

@@ -6,9 +6,8 @@
 // the MSE baseline's hidden loss alike) and the logits (L_soft); neither reads the embedding output nor
 // the attentions, and the teacher runs in eval mode, so the cache serves mse runs as well as lrc ones.
 import { existsSync } from 'node:fs';
-import type { TokenizedDataset } from '../data/batches';
 import { TeacherOutputCache } from '../perf/teacherOutputCache';
-import { describeTeacherCache, estimateTeacherCacheBytes, planTeacherCache, type TeacherCacheSetting } from '../perf/teacherCacheSetting';
+import { describeTeacherCache, estimateTeacherCacheBytesOf, planTeacherCache, type TeacherCacheSetting } from '../perf/teacherCacheSetting';
 import { teacherFingerprint, type TeacherFingerprint } from '../perf/teacherFingerprint';
 import { TeacherOutputStore, teacherStoreDir } from '../perf/teacherOutputStore';
 import { describeTeacherStore, storeCapBytes, storeWrites, teacherStoreFolder, type TeacherStoreSetting } from '../perf/teacherStoreSetting';
@@ -36,10 +35,10 @@ export interface TeacherStoreContext {
 }
 
 /** Gives `core` its cache (memory, and the store on disk unless it is off); says what was decided. */
-export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCore, train: TokenizedDataset, storeContext?: TeacherStoreContext): TeacherCacheReport[] {
+export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCore, train: { examples: number; tokens: number }, storeContext?: TeacherStoreContext): TeacherCacheReport[] {
   const layers = [...new Set(core.distillation.mapping.map((p) => p.teacher))].sort((a, b) => a - b);
   const teacher = core.distillation.teacher;
-  const estimateBytes = estimateTeacherCacheBytes(train.examples, { layers: layers.length, hidden: teacher.config.hidden_size, labels: teacher.config.num_labels });
+  const estimateBytes = estimateTeacherCacheBytesOf(train, { layers: layers.length, hidden: teacher.config.hidden_size, labels: teacher.config.num_labels });
   const plan = planTeacherCache(setting, estimateBytes);
   const storeSetting = storeContext?.setting;
   const dtype = storeSetting && storeSetting.mode !== 'off' ? storeSetting.dtype : 'float32';
@@ -50,7 +49,7 @@ export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCor
   if (!plan.enabled) {
     reports.push({ message: `teacher-output cache ${describeTeacherCache(setting)}: ${store ? 'nothing kept in memory' : 'the teacher runs at every step'}`, record });
   } else {
-    const need = `teacher layers [${layers.join(', ')}] of ${train.examples.length} training examples need ${mib(estimateBytes)} MiB, budget ${mib(plan.budgetBytes)} MiB`;
+    const need = `teacher layers [${layers.join(', ')}] of ${train.examples} training examples need ${mib(estimateBytes)} MiB, budget ${mib(plan.budgetBytes)} MiB`;
     const fit = plan.fits
       ? 'all fit: from the second epoch on, the teacher does not run'
       : `partial: about ${Math.floor((100 * plan.budgetBytes) / estimateBytes)}% of the examples fit in memory, ${store ? 'the store serves the others' : 'the teacher runs on the others at every step'}`;

@@ -11,7 +11,6 @@ import { writeFolderAtomic } from '../util/atomicFile';
 import { writeHfFolder } from '../checkpoint/hfFolder';
 import { assignHfArrays, modelToHfArrays } from '../checkpoint/hfWeights';
 import { readTrainingCheckpoint, writeTrainingCheckpoint } from '../checkpoint/trainingCheckpoint';
-import { batchIndices, epochOrder, makeBatch } from '../data/batches';
 import { disposeBertInputs, toBertInputs, toLabelTensor } from '../data/tensors';
 import { effectiveLoss, effectiveOptim, effectiveStages, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
@@ -35,6 +34,12 @@ import { maskingSettingsOf, scoreMaskedLm } from '../pretrain/pretrainRun';
 import type { TeacherCacheSetting } from '../perf/teacherCacheSetting';
 import type { TeacherStoreSetting } from '../perf/teacherStoreSetting';
 import { startTeacherCache, teacherCacheStats, type TeacherCacheReport } from './teacherCache';
+import { taskFeed, type StepFeed } from './stepFeed';
+import { GeneralCore, generalStages } from '../general/generalCore';
+import { buildGeneralModels } from '../general/generalModels';
+import { loadGeneralData } from '../general/generalData';
+import type { CorpusFeedState } from '../general/corpusFeed';
+import { analyzeGeneral, scoreGeneral } from '../general/evaluateGeneral';
 
 /** How often a paused run rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
@@ -78,13 +83,7 @@ export function dropoutSeedOf(seed: number, step: number): number {
   return new SeededRandom((seed * 1_000_003 + step) >>> 0).nextSeed();
 }
 
-/** The example positions of a step's batch: epoch order shuffled by (seed, epoch), so resuming needs only the step. */
-export function batchOfStep(seed: number, size: number, batchSize: number, step: number): { epoch: number; indices: number[] } {
-  const perEpoch = Math.ceil(size / batchSize);
-  const epoch = Math.floor(step / perEpoch);
-  const order = epochOrder(size, new SeededRandom((seed * 7919 + epoch * 104_729) >>> 0));
-  return { epoch, indices: batchIndices(order, batchSize)[step % perEpoch] };
-}
+export { batchOfStep } from './stepFeed';
 
 export class TrainingSession {
   private readonly paths;
@@ -130,23 +129,34 @@ export class TrainingSession {
     this.setStatus('running');
     let core: TrainingCore | undefined;
     let teacher: { dispose(): void } | undefined;
+    let feed: StepFeed | undefined;
     try {
       // ---- prepare -----------------------------------------------------------------------------
       const runsDir = dirname(this.runDir);
-      const data = await loadTaskData(config, this.runDir, modelFolderOf(config, runsDir), (m) => events.log('info', m));
-      const trainSize = data.train.examples.length;
+      const log = (m: string) => events.log('info', m);
+      // Training batches: a task's training set in memory, or a general run's corpus streamed from its position.
+      let data: TaskData;
+      if (config.kind === 'general') {
+        ({ data, feed } = await loadGeneralData(config, this.runDir, teacherFolderOf(config, runsDir)!, ckpt?.extra?.feed as CorpusFeedState | undefined, log));
+      } else {
+        data = await loadTaskData(config, this.runDir, modelFolderOf(config, runsDir), log);
+        feed = taskFeed(data.train, config.seed, config.optim.batchSize);
+      }
+      const trainSize = feed.examplesPerEpoch;
       if (trainSize === 0) throw new UserError('the training set is empty', 'data');
       if (data.dev.examples.length === 0) throw new UserError('the dev set is empty', 'data');
       const batchSize = config.optim.batchSize;
       const perEpoch = Math.ceil(trainSize / batchSize);
       const totalSteps = config.optim.maxSteps ?? Math.max(1, Math.ceil(config.optim.epochs * perEpoch));
       const task = { vocabSize: data.tokenizer.vocab.size, labelNames: data.labelNames, kind: data.kind, maxLength: config.maxLength, labelMean: meanLabel(data.train) };
-      const models = buildModels(config, task, teacherFolderOf(config, runsDir));
+      const models = config.kind === 'general' ? buildGeneralModels(config, teacherFolderOf(config, runsDir)!, data.tokenizer.vocab.size) : buildModels(config, task, teacherFolderOf(config, runsDir));
       teacher = models.teacher;
       for (const note of models.notes) events.log('info', note);
       const optim = effectiveOptim(config);
       const learningRate = { peak: optim.learningRate, totalSteps, warmupShare: optim.warmupShare };
-      if (models.teacher) {
+      if (config.kind === 'general') {
+        core = new GeneralCore(models.teacher!, models.trained, { loss: effectiveLoss(config), optim, stages: generalStages(config), totalSteps, seed: config.seed });
+      } else if (models.teacher) {
         core = new DistillCore(models.teacher, models.trained, { loss: effectiveLoss(config), optim, stages: effectiveStages(config), totalSteps, seed: config.seed });
       } else if (config.kind === 'pretrain') {
         const mlm = new MlmCore(models.trained, maskingSettingsOf(config, data, models.trained.config.vocab_size), optim, learningRate, config.seed);
@@ -161,7 +171,8 @@ export class TrainingSession {
       let best = record.best;
       // A distilled student's pooler and classifier train only with L_soft or L_hard (stage 2 by default):
       // until then its dev score says nothing about the model, and it cannot be the best checkpoint.
-      let predictionTrained = !(core instanceof DistillCore);
+      // A general run has no prediction layer: its evaluations (the mapped layers' cosine) are candidates from the start.
+      let predictionTrained = !(core instanceof DistillCore) || core instanceof GeneralCore;
       if (ckpt) {
         assignHfArrays(core.model, ckpt.student, lastCheckpoint);
         const projections = new Map([...ckpt.projections].map(([n, a]) => [n, a.values as Float32Array]));
@@ -190,7 +201,7 @@ export class TrainingSession {
           inSweep: record.sweep !== undefined,
           warn: (message: string) => events.log('warn', message),
         };
-        for (const report of startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, data.train, storeContext)) reportCache(report);
+        for (const report of startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, { examples: trainSize, tokens: feed.tokensPerEpoch }, storeContext)) reportCache(report);
       }
 
       const saveCheckpoint = async () => {
@@ -204,7 +215,7 @@ export class TrainingSession {
           student: modelToHfArrays(core!.model),
           projections: new Map([...state.projections].map(([n, v]) => [n, { shape: v.shape.slice(), values: new Float32Array(v.dataSync()) }])),
           optimizer: state.optimizer,
-          extra: { schedule: state.schedule ?? null, evalsWithoutBetter, best: best ?? null, predictionTrained },
+          extra: { schedule: state.schedule ?? null, evalsWithoutBetter, best: best ?? null, predictionTrained, ...(feed!.state() ? { feed: feed!.state() } : {}) },
         });
         this.metrics({ type: 'checkpoint', step, path: lastCheckpoint });
         events.checkpoint({ runId: record.id, step, path: lastCheckpoint, best: false });
@@ -212,11 +223,13 @@ export class TrainingSession {
 
       const evaluate = async (): Promise<boolean> => {
         const t0 = Date.now();
-        const scores = core instanceof MlmCore ? await scoreMaskedLm(core.model, core.head, core.masking, data.dev, config.eval.batchSize) : await scoreTask(core!.model, data, config);
+        const scores = core instanceof MlmCore ? await scoreMaskedLm(core.model, core.head, core.masking, data.dev, config.eval.batchSize)
+          : core instanceof GeneralCore ? await scoreGeneral(core.distillation, data.dev, config.eval.batchSize)
+          : await scoreTask(core!.model, data, config);
         const { metrics, score, candidate, isBest } = judgeEvaluation(scores, predictionTrained, best);
         if (isBest) {
           best = { metric: scores.primary, value: score!, step };
-          await writeHfFolder(core!.model, join(this.paths.checkpoints, 'best'), { tokenizerFrom: data.tokenizerFolder, mlmHead });
+          await writeHfFolder(core!.model, join(this.paths.checkpoints, 'best'), { tokenizerFrom: data.tokenizerFolder, mlmHead, bertModel: core instanceof GeneralCore });
           events.checkpoint({ runId: record.id, step, path: join(this.paths.checkpoints, 'best'), best: true });
           evalsWithoutBetter = 0;
         } else if (candidate) {
@@ -230,7 +243,9 @@ export class TrainingSession {
       };
 
       const analyze = async () => {
-        const file = await runAnalysisStep({ runDir: this.runDir, step, stage: core!.stageAt(Math.max(0, Math.min(step, totalSteps) - 1)), config, data, core: core! });
+        const file = core instanceof GeneralCore
+          ? await analyzeGeneral(core.distillation, data.dev, { runDir: this.runDir, step, batchSize: config.eval.batchSize })
+          : await runAnalysisStep({ runDir: this.runDir, step, stage: core!.stageAt(Math.max(0, Math.min(step, totalSteps) - 1)), config, data, core: core! });
         if (!file) return;
         this.metrics({ type: 'analysis', step, file });
         events.analysis?.({ runId: record.id, step, file });
@@ -250,8 +265,8 @@ export class TrainingSession {
         }
 
         // one optimiser step
-        const { indices } = batchOfStep(config.seed, trainSize, batchSize, step);
-        const batch = makeBatch(data.train, indices, 'longest'); // padding is masked everywhere: only speed changes
+        const batch = await feed.batch(step);
+        const indices = batch.indices;
         const inputs = toBertInputs(batch);
         const labels = toLabelTensor(batch);
         let outcome;
@@ -315,6 +330,7 @@ export class TrainingSession {
       this.setStatus('failed', error);
       throw e;
     } finally {
+      feed?.close();
       core?.dispose();
       core?.model.dispose();
       teacher?.dispose();
@@ -327,7 +343,7 @@ export class TrainingSession {
     if (existsSync(join(bestDir, 'model.safetensors'))) {
       await writeFolderAtomic(this.paths.export, (tmp) => cpSync(bestDir, tmp, { recursive: true }));
     } else {
-      await writeHfFolder(core.model, this.paths.export, { tokenizerFrom: data.tokenizerFolder, mlmHead });
+      await writeHfFolder(core.model, this.paths.export, { tokenizerFrom: data.tokenizerFolder, mlmHead, bertModel: core instanceof GeneralCore });
     }
     this.options.events.log('info', `exported the ${existsSync(bestDir) ? 'best' : 'final'} model to ${this.paths.export}`);
   }

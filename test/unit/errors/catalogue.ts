@@ -4,12 +4,13 @@
 // the same rows. No node:test here, so that the printer can import it.
 import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../../trainer/checkpoint/safetensors';
 
-export type Area = 'usage' | 'run config' | 'data file' | 'tokenizer' | 'checkpoint' | 'run folder' | 'control request' | 'sweep file';
+export type Area = 'usage' | 'run config' | 'data file' | 'corpus' | 'tokenizer' | 'checkpoint' | 'run folder' | 'control request' | 'sweep file';
 
 export const AREAS: readonly { area: Area; title: string; about: string }[] = [
   { area: 'usage', title: 'Command line', about: 'commands, flags and their values' },
   { area: 'run config', title: 'Run configs', about: 'the `--config` file and the fields the flags set (trainer/config/runConfig.ts); a field of the file is named with its line' },
   { area: 'data file', title: 'Data files', about: 'the `--train` / `--dev` files of `--task file` (CSV, TSV, JSON lines; `--no-header` for files without a header line)' },
+  { area: 'corpus', title: 'Corpus files', about: 'the `--corpus` files and folders of `distill-general` (.txt, .jsonl, .tsv, .csv; docs/general-distillation.md): a path that gives no corpus file fails before a run folder is made, a bad line in a file fails the run at that line' },
   { area: 'tokenizer', title: 'Tokenizer folders', about: '`--tokenizer <folder>`: vocab.txt or tokenizer.json' },
   { area: 'checkpoint', title: 'Checkpoints', about: 'Hugging Face folders given as `--teacher` (config.json, model.safetensors) and a run\'s own checkpoints/last/' },
   { area: 'run folder', title: 'Run folders', about: 'run ids and the files of a run folder (run.json, metrics.jsonl)' },
@@ -102,6 +103,9 @@ function rewriteTensors(ctx: RowContext, folder: string, change: (t: Map<string,
   change(out);
   ctx.write(`${folder}/model.safetensors`, serializeSafetensors(out, { format: 'pt' }));
 }
+
+/** distill-general from the tiny teacher over `corpus` (one passage held out), with `extra` flags. */
+const general = (ctx: RowContext, corpus: string[], extra: string[] = []) => ['distill-general', '--teacher', ctx.teacherFolder(), '--corpus', ...corpus, '--corpus-dev-passages', '1', ...SHAPE, ...TINY, ...extra];
 
 function sweep(ctx: RowContext, value: unknown, dryRun = true): string[] {
   const file = ctx.write('s.sweep.json', typeof value === 'string' ? value : json(value));
@@ -320,6 +324,26 @@ export const CATALOGUE: CatalogueRow[] = [
     check: (ctx, out) => {
       if (!out.stderr.includes(`is running in process ${ctx.liveOwner().pid as number}: it cannot be resumed twice`)) throw new Error(`the owner's pid is not named: ${out.stderr}`);
     },
+  },
+
+  // ---- corpus files (distill-general) -------------------------------------------------------------
+  { area: 'usage', case: 'general distillation without a corpus', input: '`distill-general --teacher t` with no `--corpus`', fragment: 'distill-general needs --corpus <file or folder> [more files or folders] (.txt, .jsonl, .tsv, .csv)', exit: 2, setup: (ctx) => ['distill-general', '--teacher', ctx.teacherFolder(), ...TINY] },
+  { area: 'usage', case: 'general distillation without a teacher', input: '`distill-general --corpus c.txt` with no `--teacher`', fragment: 'distill-general needs --teacher <pre-trained BERT folder or run>', exit: 2, setup: (ctx) => ['distill-general', '--corpus', ctx.write('c.txt', 'a good film\n'), ...TINY] },
+  { area: 'usage', case: 'unknown --corpus-text', input: '`--corpus-text paragraphs`', fragment: '--corpus-text: expected lines (a passage a line) or documents (blank-line separated, cut into windows), found "paragraphs"', exit: 2, setup: (ctx) => general(ctx, [ctx.write('c.txt', 'a good film\n')], ['--corpus-text', 'paragraphs']) },
+  { area: 'corpus', case: 'no such path', input: '`--corpus nope.txt`', fragment: 'nope.txt: corpus: expected a corpus file or folder, found no file or folder at this path', exit: 2, setup: (ctx) => general(ctx, ['nope.txt']) },
+  { area: 'corpus', case: 'unknown extension', input: '`--corpus book.pdf`', fragment: 'book.pdf: corpus: expected a .txt, .jsonl, .tsv or .csv file, found the extension ".pdf"', exit: 2, setup: (ctx) => general(ctx, [ctx.write('book.pdf', '%PDF')]) },
+  { area: 'corpus', case: 'folder without corpus files', input: '`--corpus texts/` holding only notes.md', fragment: 'texts: corpus: expected a .txt, .jsonl, .tsv or .csv file in the folder, found none', exit: 2, setup: (ctx) => (ctx.write('texts/notes.md', '# notes\n'), general(ctx, ['texts'])) },
+  { area: 'corpus', case: 'JSON lines: a bad line', input: 'c.jsonl whose line 2 is `{"text": oops}`', fragment: 'c.jsonl:2: expected a JSON object, found `{"text": oops}`', exit: 2, changes: 'failed run', setup: (ctx) => general(ctx, [ctx.write('c.jsonl', '{"text": "a good film"}\n{"text": oops}\n')]) },
+  { area: 'corpus', case: 'JSON lines: no such field', input: '`--corpus-field body` on lines with `"text"` only', fragment: 'c.jsonl:1: field "body": expected a string, found no such field (the fields: "text")', exit: 2, changes: 'failed run', setup: (ctx) => general(ctx, [ctx.write('c.jsonl', '{"text": "a good film"}\n')], ['--corpus-field', 'body']) },
+  { area: 'corpus', case: 'CSV: no such column', input: '`--corpus-column body` on a CSV with the header `id,text`', fragment: 'c.csv:1: column "body": expected a column of the header line, found "id", "text"', exit: 2, changes: 'failed run', setup: (ctx) => general(ctx, [ctx.write('c.csv', 'id,text\n1,a good film\n')], ['--corpus-column', 'body']) },
+  { area: 'corpus', case: 'TSV: a row too short', input: 'c.tsv whose line 3 has one field, the text column being the second', fragment: 'c.tsv:3: column "text": expected at least 2 fields, found 1 (`2`)', exit: 2, changes: 'failed run', setup: (ctx) => general(ctx, [ctx.write('c.tsv', 'id\ttext\n1\ta good film\n2\n')]) },
+  { area: 'corpus', case: 'not UTF-8', input: 'c.txt whose line 2 holds the Latin-1 byte 0xE9', fragment: 'c.txt:2: expected UTF-8 text, found the byte 0xE9 at byte 5 of the line; save the corpus as UTF-8', exit: 2, changes: 'failed run', setup: (ctx) => general(ctx, [ctx.write('c.txt', new Uint8Array([...Buffer.from('a good film\ncaf'), 0x65, 0xe9, ...Buffer.from('\n')]))]) },
+  { area: 'corpus', case: 'fewer passages than held out', input: 'a corpus of 2 passages with `--corpus-dev-passages 5`', fragment: 'the corpus (1 files) has 2 passages, not more than the 5 held out for evaluation (data.devPassages, --corpus-dev-passages)', exit: 2, changes: 'failed run', setup: (ctx) => [...general(ctx, [ctx.write('c.txt', 'a good film\na bad film\n')]), '--corpus-dev-passages', '5'] },
+  { area: 'run config', case: 'label negatives in a general run', input: '`"loss": { "negatives": "differentLabel" }` with `distill-general`', fragment: "loss.negatives: a general run has no labels: its COS-NCE negatives are 'all' the other passages of the batch", exit: 2, setup: (ctx) => [...general(ctx, [ctx.write('c.txt', 'a good film\na bad film\n')]), '--config', ctx.write('g.json', json({ loss: { negatives: 'differentLabel' } }))] },
+  { area: 'run config', case: 'studentInit on a teacher run', input: '`"studentInit": "general-export"` in a teacher run\'s config', fragment: 'studentInit: studentInit starts the student of an lrc or mse run; a teacher run starts from "init"', exit: 2, setup: (ctx) => withConfig(ctx, { studentInit: 'general-export' }) },
+  {
+    area: 'checkpoint', case: '--student-init a task model', input: '`distill --student-init <folder with a classifier>` (a fine-tuned model, not a general run\'s export)', fragment: 'has a classifier (a task model?): start from a general run\'s export or a pre-trained BERT, whose prediction layer starts fresh', exit: 2, changes: 'failed run',
+    setup: (ctx) => [...distillFrom(ctx, ctx.teacherFolder()), '--student-init', ctx.teacherFolder('other')],
   },
 
   // ---- control requests -------------------------------------------------------------------------
