@@ -1,5 +1,6 @@
 // Every suite, in the order of a default run.
 import type { Suite } from '../lib/suite';
+import { backendsSuite } from './backends';
 import { dataSuite } from './data';
 import { extensionSuite } from './extension';
 import { inferenceSuite } from './inference';
@@ -9,4 +10,4 @@ import { peerSuite } from './peer';
 import { speedupsSuite } from './speedups';
 import { trainingSuite } from './training';
 
-export const SUITES: Suite[] = [trainingSuite, kernelsSuite, inferenceSuite, memorySuite, dataSuite, extensionSuite, speedupsSuite, peerSuite];
+export const SUITES: Suite[] = [trainingSuite, kernelsSuite, inferenceSuite, memorySuite, dataSuite, extensionSuite, speedupsSuite, peerSuite, backendsSuite];
