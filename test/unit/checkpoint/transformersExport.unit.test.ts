@@ -1,13 +1,13 @@
 // The independent check of our exports: Hugging Face transformers itself (the pinned release, from PyPI,
 // on Debian's torch: test/python/provision.mjs, docs/python-references.md) loads the export folders of
-// real task runs, a teacher and an LRC student trained here by the product, with
-// BertForSequenceClassification.from_pretrained and BertModel.from_pretrained, and gives the logits and
-// every hidden state that the product computes from the same folder, within 1e-4; its AutoTokenizer
-// gives the same ids as ours. Not yet covered: a general-distillation run's BertModel export (that run
-// kind does not exist yet); here BertModel loads the encoder of the task exports.
+// real runs trained here by the product: a teacher (BertForSequenceClassification), a general
+// distillation of it (a bare BertModel) and an LRC student started from that (BertForSequenceClassification),
+// with BertForSequenceClassification.from_pretrained and BertModel.from_pretrained, and gives the logits
+// and every hidden state that the product computes from the same folder, within 1e-4; its AutoTokenizer
+// gives the same ids as ours.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -122,7 +122,7 @@ async function compareExport(t: TestContext, name: string, folder: string, devFi
   if (!bare) assert.ok(largest >= 100 * TOLERANCE, `${name}: the largest |logit| is only ${largest}`);
 }
 
-test('transformers loads the exports of a teacher run and an LRC run and gives our logits and hidden states within 1e-4', { skip: ref.skip }, async (t) => {
+test('transformers loads the exports of a teacher, a general and an LRC run and gives our logits and hidden states within 1e-4', { skip: ref.skip }, async (t) => {
   requireReference(ref);
   await useBackend('wasm');
   const dir = tempDir();
@@ -131,13 +131,24 @@ test('transformers loads the exports of a teacher run and an LRC run and gives o
   // Trained long enough that the logits are far from 0 (else a 1e-4 tolerance would say little).
   const optim = { batchSize: 8, epochs: 8, learningRate: 1e-2, warmupShare: 0.1 };
   const train = async (config: Record<string, unknown>) => {
-    const run = createRun(runs, { kind: config.kind as 'teacher' | 'lrc', config });
+    const run = createRun(runs, { kind: config.kind as 'teacher' | 'general' | 'lrc', config });
     const done = await new TrainingSession(join(runs, run.id), { events: quietEvents() }).run();
     assert.equal(done.status, 'finished', done.error?.message);
     return run.id;
   };
   const teacher = await train(tinyConfig(files, { kind: 'teacher', model: TINY_TEACHER, optim }));
   await compareExport(t, 'teacher export', join(runs, teacher, 'export'), files.dev);
-  const student = await train(tinyConfig(files, { kind: 'lrc', teacher: { runId: teacher }, student: TINY_STUDENT, optim }));
-  await compareExport(t, 'LRC student export', join(runs, student, 'export'), files.dev);
+
+  // General distillation on the training texts as a corpus, one passage a line.
+  const corpus = join(dir, 'corpus.txt');
+  writeFileSync(corpus, readFileSync(files.train, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]).join('\n') + '\n');
+  const general = await train({
+    kind: 'general', teacher: { runId: teacher }, data: { task: 'corpus', paths: [corpus], devPassages: 16 }, student: TINY_STUDENT,
+    maxLength: MAX_LENGTH, backend: 'wasm', seed: 5, optim: { batchSize: 8, epochs: 3, learningRate: 1e-2, warmupShare: 0.1 }, eval: { everySteps: 12, batchSize: 16 }, logEverySteps: 4,
+  });
+  const generalExport = join(runs, general, 'export');
+  await compareExport(t, 'general run export (BertModel)', generalExport, files.dev);
+
+  const student = await train(tinyConfig(files, { kind: 'lrc', teacher: { runId: teacher }, studentInit: generalExport, student: TINY_STUDENT, optim }));
+  await compareExport(t, 'LRC student export (started from the general run)', join(runs, student, 'export'), files.dev);
 });
