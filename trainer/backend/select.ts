@@ -17,7 +17,7 @@ import { registerWasmTrainingKernels } from './wasm-kernels';
 import { enableWasmThreads, threadedWasmFiles } from './wasmThreads';
 import { UserError } from '../errors';
 import type { NativeManifest } from './native/nativeHome';
-import { requireNative } from './native/requireNative';
+import { nativeAvailable, requireNative } from './native/requireNative';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -62,7 +62,14 @@ const candidates: BackendCandidate[] = [
   {
     backend: 'tensorflow',
     package: '@tensorflow/tfjs-node-gpu',
-    load: () => loadNative('@tensorflow/tfjs-node-gpu', 'gpu'),
+    load: () => {
+      // Without an NVIDIA device, TensorFlow's CUDA build would run on the CPU: the CPU build does that
+      // as well with a smaller library, so it goes first when there is one.
+      if (nativeAvailable('@tensorflow/tfjs-node-gpu', 'gpu') && !nvidiaDevicePresent() && nativeAvailable('@tensorflow/tfjs-node', 'cpu')) {
+        throw new Error('no NVIDIA GPU device here (no /dev/nvidiactl): the CPU build of TensorFlow is used instead');
+      }
+      return loadNative('@tensorflow/tfjs-node-gpu', 'gpu');
+    },
   },
   {
     backend: 'tensorflow',
@@ -173,8 +180,13 @@ export function describeNative(
     device:
       `${library}, but TensorFlow found no GPU and runs on the CPU: ${cpuDescription()} ` +
       `(check that the process was given a GPU, e.g. docker run --gpus all or a Slurm job with --gres=gpu, ` +
-      `and that CUDA ${cuda} and cuDNN ${cudnn} load: TensorFlow's 'Could not load dynamic library' lines in the trainer log)`,
+      `and that CUDA ${cuda} and cuDNN ${cudnn} load: with TF_CPP_MIN_LOG_LEVEL=0 the trainer log has TensorFlow's 'Could not load dynamic library' lines)`,
   };
+}
+
+/** Whether the NVIDIA driver exposes a device to this process (its control node exists). */
+function nvidiaDevicePresent(): boolean {
+  return existsSync('/dev/nvidiactl');
 }
 
 /** The first GPU's name from nvidia-smi (the binding does not name its device), or undefined. */

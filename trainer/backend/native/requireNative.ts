@@ -43,6 +43,17 @@ function isNotFound(err: unknown, pkg: string): boolean {
   return (err as { code?: unknown })?.code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(pkg);
 }
 
+/** Whether `pkg` can be loaded: installed in node_modules, or a setup-native build of `variant`. */
+export function nativeAvailable(pkg: string, variant: NativeVariant, env: NodeJS.ProcessEnv = process.env): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    const manifest = readManifest(variant, nativeHome(env));
+    return manifest?.package === pkg;
+  }
+}
+
 /** An error whose message says that neither install exists and what to run. */
 export class NativeNotInstalled extends Error {}
 
@@ -52,8 +63,9 @@ export class NativeNotInstalled extends Error {}
  * mismatch) is thrown as it is.
  */
 export function requireNative(pkg: string, variant: NativeVariant, env: NodeJS.ProcessEnv = process.env): LoadedNative {
-  // TensorFlow's informational lines (oneDNN, CPU features) off unless the user asked for them;
-  // its warnings (a CUDA library that does not load) stay
+  // TensorFlow's informational lines (oneDNN, CPU features) off unless the user asked for them; its
+  // errors stay (without a driver: "failed call to cuInit"). TensorFlow 2.18 logs a CUDA library it
+  // cannot open ("Could not load dynamic library") as information: TF_CPP_MIN_LOG_LEVEL=0 shows it
   env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   try {
     return { module: requireWithOwnTfjs(pkg), from: 'node_modules' };
