@@ -1,8 +1,12 @@
 // Every command of the extension, by id, as factories over the extension's context (extension.ts
 // registers them). Run commands live in commands/runCommands.ts, model commands in commands/studentCommands.ts,
-// sweep commands in commands/sweepCommands.ts.
+// sweep commands in commands/sweepCommands.ts, the native backend's set-up in commands/nativeCommands.ts.
 import * as vscode from 'vscode';
 import { guarded, showError, type CommandContext, type CommandFactory } from './commands/context';
+import { nativeCommands } from './commands/nativeCommands';
+import { BUILD_NATIVE } from './native/nativeOffer';
+import { backendSummary, notInstalledRejection } from './native/nativeOfferPolicy';
+import { nativeSetupSupported } from './native/nativeSetup';
 import { runCommands } from './commands/runCommands';
 import { studentCommands } from './commands/studentCommands';
 import { sweepCommands } from './commands/sweepCommands';
@@ -16,11 +20,11 @@ const trainerCommands: Record<string, CommandFactory> = {
         { location: vscode.ProgressLocation.Notification, title: 'LRC: starting the trainer…' },
         () => ctx.trainer.ensureReady(),
       );
-      const rejected = hello.backend.rejected.map((r) => r.name).join(', ');
-      void vscode.window.showInformationMessage(
-        `LRC trainer (pid ${hello.pid}): backend ${hello.backend.backend} on ${hello.backend.device}` +
-          (rejected ? `. Not available: ${rejected} (see the log).` : '.'),
-      );
+      // a trainer off TensorFlow because tfjs-node is not installed: the message offers to build it
+      const offer = hello.backend.backend !== 'tensorflow' && notInstalledRejection(hello.backend) && nativeSetupSupported() ? [BUILD_NATIVE] : [];
+      void vscode.window.showInformationMessage(backendSummary(hello.backend, hello.pid), ...offer).then((choice) => {
+        if (choice === BUILD_NATIVE) void vscode.commands.executeCommand('lrcDistill.setupNativeBackend');
+      });
       return hello;
     } catch (e) {
       void showError(ctx, (e as Error).message);
@@ -36,4 +40,4 @@ const trainerCommands: Record<string, CommandFactory> = {
   }),
 };
 
-export const commands: Record<string, CommandFactory> = { ...trainerCommands, ...runCommands, ...studentCommands, ...sweepCommands };
+export const commands: Record<string, CommandFactory> = { ...trainerCommands, ...runCommands, ...studentCommands, ...sweepCommands, ...nativeCommands };

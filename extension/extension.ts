@@ -22,6 +22,8 @@ import { SweepLauncher } from './sweeps/sweepLauncher';
 import { SWEEP_FILE_SELECTOR, SweepLensProvider } from './sweeps/sweepLens';
 import { SweepService } from './sweeps/sweepService';
 import { onDidShowError, type ShownError } from './util/errorNotification';
+import { NativeOffer } from './native/nativeOffer';
+import { NativeSetup, nativeSetupSupported } from './native/nativeSetup';
 
 let trainer: TrainerService | undefined;
 let manager: RunManager | undefined;
@@ -36,6 +38,8 @@ export interface LrcDistillApi {
   sweeps: { service: SweepService; panels: { get: (sweepId: string) => SweepPanel | undefined } };
   /** Every error notification shown through showError, as it is shown. */
   notifications: { onDidShowError: vscode.Event<ShownError> };
+  /** The native TensorFlow backend's set-up (lrcDistill.setupNativeBackend) and the offer to run it. */
+  native: { setup: NativeSetup; offer: NativeOffer };
 }
 
 export function activate(context: vscode.ExtensionContext): LrcDistillApi {
@@ -71,7 +75,10 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
     panels: sweepPanels,
   };
   const sweepLens = new SweepLensProvider(sweeps);
-  const ctx: CommandContext = { extensionUri: context.extensionUri, trainer, runs, treeView, manager: runManager, cli, output, dashboards, sweeps: sweepTools };
+  const native = new NativeSetup(cliJs, context.extensionUri.fsPath, output);
+  const nativeOffer = new NativeOffer(context.globalState, [trainer.onDidReportBackend, runManager.onDidReportBackend]);
+  void vscode.commands.executeCommand('setContext', 'lrcDistill.nativeSetupSupported', nativeSetupSupported());
+  const ctx: CommandContext = { extensionUri: context.extensionUri, trainer, runs, treeView, manager: runManager, cli, output, dashboards, sweeps: sweepTools, native };
 
   context.subscriptions.push(
     output,
@@ -79,6 +86,8 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
     runManager,
     cli,
     pollCli,
+    native,
+    nativeOffer,
     sweeps,
     sweepOutput,
     sweepTools.launcher,
@@ -114,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): LrcDistillApi {
     dashboards: { get: (runId) => DashboardPanel.get(runId) },
     sweeps: { service: sweeps, panels: { get: (sweepId) => SweepPanel.get(sweepId) } },
     notifications: { onDidShowError },
+    native: { setup: native, offer: nativeOffer },
   };
 }
 

@@ -1,5 +1,6 @@
 // What every command works with, and how a failing command tells the user.
 import * as vscode from 'vscode';
+import type { NativeSetup } from '../native/nativeSetup';
 import type { DashboardDeps } from '../panels/dashboardPanel';
 import type { CliRunner } from '../trainer/cliProcess';
 import { UNTRUSTED_MESSAGE, type RunManager } from '../trainer/runManager';
@@ -19,6 +20,7 @@ export interface CommandContext {
   output: vscode.LogOutputChannel;
   dashboards: DashboardDeps;
   sweeps: SweepTools;
+  native: NativeSetup;
 }
 
 export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;

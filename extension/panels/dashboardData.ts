@@ -18,6 +18,7 @@ export function runView(record: RunRecord, owner: RunView['owner'], pid?: number
     best: record.best,
     backend: record.backend?.backend,
     device: record.backend?.device,
+    rejected: record.backend?.rejected.length ? record.backend.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ') : undefined,
     owner,
     pid: pid ?? record.owner?.pid,
     error: record.error?.message,

@@ -14,6 +14,7 @@ import {
   ProgressEvent,
   StatusEvent,
   type BackendName,
+  type BackendReport,
   type ControlRequest,
   type EventMessage,
   type Progress,
@@ -52,6 +53,7 @@ export class RunManager extends Disposable {
   private readonly next = new Map<string, string[]>();
   private readonly events = this.register(new vscode.EventEmitter<RunEvent>());
   private readonly changed = this.register(new vscode.EventEmitter<string>());
+  private readonly reported = this.register(new vscode.EventEmitter<BackendReport>());
   private snapshotRuns: RunRecord[] = [];
   private lastStarted: string | undefined;
   private readonly poll: NodeJS.Timeout;
@@ -60,6 +62,8 @@ export class RunManager extends Disposable {
   readonly onDidEvent = this.events.event;
   /** A run started, ended, crashed or changed state (also runs of other processes, seen by polling). */
   readonly onDidChangeRun = this.changed.event;
+  /** The backend report of each run's trainer child as it starts. */
+  readonly onDidReportBackend = this.reported.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -200,6 +204,7 @@ export class RunManager extends Disposable {
     try {
       const hello = await proc.start(resume, backend);
       this.output.info(`[${tag}] ${resume ? 'resumed' : 'started'} ${record.kind} run ${runId} in trainer pid ${hello.pid} on ${hello.backend.backend} (${hello.backend.device})`);
+      this.reported.fire(hello.backend);
     } catch (e) {
       this.expectedExit.add(runId);
       proc.kill();

@@ -1,7 +1,7 @@
 // The extension's one trainer process for interactive work: started on demand, reported to the
 // views as a TrainerInfo, logged to the output channel, stopped on deactivate.
 import * as vscode from 'vscode';
-import { HelloRequest, type HelloResult } from '../../trainer/protocol';
+import { HelloRequest, type BackendReport, type HelloResult } from '../../trainer/protocol';
 import type { TrainerInfo } from '../../webview/dashboard/protocol';
 import { backendSetting } from '../settings';
 import { Disposable } from '../util/disposable';
@@ -10,10 +10,13 @@ import { TrainerClient } from './trainerClient';
 export class TrainerService extends Disposable {
   private readonly client: TrainerClient;
   private readonly changed = this.register(new vscode.EventEmitter<TrainerInfo>());
+  private readonly reported = this.register(new vscode.EventEmitter<BackendReport>());
   private ready: Promise<HelloResult> | undefined;
   private current: TrainerInfo = { status: 'not started' };
 
   readonly onDidChange = this.changed.event;
+  /** The backend report of each trainer started (its hello answer). */
+  readonly onDidReportBackend = this.reported.event;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -55,6 +58,7 @@ export class TrainerService extends Disposable {
           const rejected = hello.backend.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
           this.output.info(`trainer ready: pid ${hello.pid}, backend ${hello.backend.backend} (${hello.backend.package}) on ${hello.backend.device}${rejected ? `; not used: ${rejected}` : ''}`);
           this.update({ status: 'ready', backend: hello.backend.backend, device: hello.backend.device, detail: rejected ? `Not used: ${rejected}` : undefined });
+          this.reported.fire(hello.backend);
           return hello;
         })
         .catch((e: Error) => {
@@ -70,6 +74,13 @@ export class TrainerService extends Disposable {
   /** Stops the trainer cleanly, killing it if it does not exit in time. */
   stop(): Promise<void> {
     return this.client.stop();
+  }
+
+  /** Stops the trainer and starts a new one (which chooses its backend again); resolves with its hello. */
+  async restart(): Promise<HelloResult> {
+    await this.stop();
+    this.ready = undefined;
+    return this.ensureReady();
   }
 
   override dispose(): void {

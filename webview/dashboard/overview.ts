@@ -19,6 +19,7 @@ export function renderOverview(root: HTMLElement, info: TrainerInfo, runs: RunSu
   backend.textContent = info.backend ? `Backend: ${info.backend}${info.device ? ` on ${info.device}` : ''}` : 'Backend: not chosen yet';
   const detail = document.createElement('p');
   detail.textContent = info.detail ?? '';
+  detail.id = 'trainer-detail';
   detail.className = 'muted';
   root.replaceChildren(heading, divider(), status, backend, detail);
   if (info.status === 'not started' || info.status === 'failed') {

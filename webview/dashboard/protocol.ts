@@ -73,6 +73,8 @@ export interface RunView {
   best?: { metric: string; value: number; step: number };
   backend?: string;
   device?: string;
+  /** The better backends the run's trainer tried and why it did not use them ("name: reason; ..."). */
+  rejected?: string;
   /** 'extension': a trainer of this window runs it; 'other': another process (the CLI); 'none': not live. */
   owner: 'extension' | 'other' | 'none';
   pid?: number;
@@ -140,7 +142,7 @@ export function isRunView(v: unknown): v is RunView {
     (v.owner === 'extension' || v.owner === 'other' || v.owner === 'none') &&
     optional(v.split, isFiniteNumber) && optional(v.stage1, isWeights) && optional(v.stage2, isWeights) &&
     optional(v.temperature, isFiniteNumber) && optional(v.epsilon, isFiniteNumber) && optional(v.pid, isFiniteNumber) &&
-    ['preset', 'backend', 'device', 'error', 'pairedRunId'].every((k) => optional(v[k], isString)) &&
+    ['preset', 'backend', 'device', 'rejected', 'error', 'pairedRunId'].every((k) => optional(v[k], isString)) &&
     optional(v.best, (b) => isObject(b) && isString(b.metric) && isFiniteNumber(b.value) && isFiniteNumber(b.step))
   );
 }

@@ -196,7 +196,7 @@ export class RunPage {
     this.tags.replaceChildren(
       withId(tag(r.status), 'run-status'),
       tag(r.kind + (r.preset ? ` · ${r.preset}` : '')),
-      withId(tag(r.backend ? `backend ${r.backend}` : 'backend not chosen yet'), 'run-backend'),
+      withId(withTitle(tag(r.backend ? `backend ${r.backend}` : 'backend not chosen yet'), [r.device, r.rejected && `Not used: ${r.rejected}`]), 'run-backend'),
       tag(r.owner === 'extension' ? `trainer of this window${r.pid ? ` (pid ${r.pid})` : ''}` : r.owner === 'other' ? `trained by another process${r.pid ? ` (pid ${r.pid})` : ''}` : 'no trainer'),
     );
     const step = Math.max(r.step, s.lastStep);
@@ -214,6 +214,7 @@ export class RunPage {
         return d;
       }),
     );
+    if (r.rejected) this.facts.append(el('p', { id: 'run-backend-rejected', className: 'muted', text: `Not used: ${r.rejected}` }));
     if (r.error) this.facts.append(el('p', { id: 'run-error', className: 'error', text: r.error }));
     renderTimeline(this.timeline, r, step, s.stageStarts());
 
@@ -271,5 +272,12 @@ export class RunPage {
 
 function withId(e: HTMLElement, id: string): HTMLElement {
   e.id = id;
+  return e;
+}
+
+/** A hover text of the lines given (empty ones left out). */
+function withTitle(e: HTMLElement, lines: (string | undefined)[]): HTMLElement {
+  const text = lines.filter(Boolean).join('\n');
+  if (text) e.title = text;
   return e;
 }
