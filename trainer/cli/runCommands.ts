@@ -46,7 +46,9 @@ export async function runSession(ctx: CliContext, runDir: string, resume: boolea
   const teacherCache = resolveTeacherCache(ctx.flags['teacher-cache']);
   const teacherStore = resolveTeacherStore(ctx.flags['teacher-store'], ctx.flags['teacher-store-dtype']);
   const events = terminalEvents(shortRunId(record.id), { plain: ctx.flags.plain });
-  if (!ctx.flags.plain) console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})`);
+  // the backend, and why each better one was not used (e.g. the native one not built: setup-native)
+  const passedOver = backend.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
+  console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})${passedOver ? `; not used: ${passedOver}` : ''}`);
   const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events, teacherCache, teacherStore });
   current = session;
   process.on('SIGINT', onInterrupt);
