@@ -3,7 +3,10 @@
 // demo job (lrc-distill demo) into demo/.lrc/runs, where the run explorer shows it live. VS Code is the
 // desktop `code` when it is on PATH; otherwise a local code-server on 127.0.0.1 (installed into a
 // cached tool folder the first time), whose address is printed. Ctrl-C stops it.
-// Flags: --no-demo (only open VS Code), --demo (run the demo again even if it has run before).
+// Before the demo it builds the native TensorFlow backend once (lrc-distill setup-native: TensorFlow's
+// wheel from PyPI, tfjs-node compiled against it); where that fails the trainer runs on WebAssembly
+// and says why. Flags: --no-demo (only open VS Code), --demo (run the demo again even if it has run
+// before), --no-native (do not try to build the native backend).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,12 +41,25 @@ function runDemo() {
   spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'demo', '--runs', runsDir], { cwd: workspace, stdio: 'inherit' });
 }
 
+/** Builds the native TensorFlow backend when it is not built yet; a failure is reported, not fatal. */
+function ensureNativeBackend() {
+  if (args.includes('--no-native')) return;
+  const cli = join(root, 'dist', 'cli.js');
+  const status = spawnSync(process.execPath, [cli, 'setup-native', 'status', '--json'], { encoding: 'utf8' });
+  const built = status.status === 0 && JSON.parse(status.stdout).builds.some((b) => b.manifest);
+  if (built) return;
+  console.log("Building the native TensorFlow backend once (lrc-distill setup-native: TensorFlow's wheel from PyPI, about a minute); without it the trainer runs on WebAssembly, about 3x slower.");
+  const r = spawnSync(process.execPath, [cli, 'setup-native'], { stdio: 'inherit' });
+  if (r.status !== 0) console.log('The native backend could not be built (the line above says why): training runs on WebAssembly. `npm run setup-native` tries again.');
+}
+
 function hasCommand(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
 const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+if (!args.includes('--no-demo')) ensureNativeBackend();
 
 if (hasCommand('code') && !process.env.LRC_USE_CODE_SERVER) {
   console.log(`Opening VS Code on ${workspace} with the extension from ${root}`);
