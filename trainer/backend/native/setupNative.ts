@@ -41,10 +41,12 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupNat
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`setup-native builds from TensorFlow's manylinux x86_64 wheels: this is ${process.platform}-${process.arch}`);
   }
+  // the user's own input first, then the tools, then the downloads
+  const given = options.wheel ? await givenWheel(options.wheel, variant, say) : undefined;
   await checkCompilers();
   const wheelCache = join(home, 'wheels');
-  say(`1/5 TensorFlow wheel (${options.wheel ? 'given' : `${pin.project}, pip`})`);
-  const wheel = options.wheel ? await givenWheel(options.wheel, variant, say) : await pinnedWheel(variant, wheelCache, detail);
+  say(`1/5 TensorFlow wheel (${given ? 'given' : `${pin.project}, pip`})`);
+  const wheel = given ?? (await pinnedWheel(variant, wheelCache, detail));
   const metadata = await wheelMetadata(wheel.file);
   const cudaFiles = variant === 'gpu' ? await cudaWheels(cudaRequirements(metadata.text), wheelCache, detail) : [];
   if (variant === 'gpu' && cudaFiles.length === 0) say(`note: ${basename(wheel.file)} names no CUDA wheels ("and-cuda" extra): CUDA must come from the system`);

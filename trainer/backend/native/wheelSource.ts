@@ -83,7 +83,7 @@ export function chooseGivenWheel(given: string, pin: WheelPin): string {
     }
     return path;
   }
-  const wheels = readdirSync(path).filter((n) => n.endsWith('.whl') && wheelVersion(n) !== undefined && n.includes('linux_x86_64'));
+  const wheels = readdirSync(path).filter((n) => n.endsWith('.whl') && wheelVersion(n) !== undefined && /linux[^-]*x86_64/.test(n));
   const pick = wheels.find((n) => n === pin.file) ?? wheels.filter((n) => n.startsWith(pin.file.split('-')[0] + '-')).sort().pop() ?? wheels.sort().pop();
   if (!pick) throw new UserError(`--wheel ${given}: the folder holds no TensorFlow wheel for linux x86_64 (expected ${pin.file})`, '--wheel');
   return join(path, pick);
