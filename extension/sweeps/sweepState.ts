@@ -27,7 +27,7 @@ export interface SchedulerSnapshot {
 export interface SweepMemberState {
   runId: string;
   name: string;
-  role: 'teacher' | 'run';
+  role: 'teacher' | 'general' | 'run';
   cell: Record<string, string>;
   seed?: number;
   kind: string;

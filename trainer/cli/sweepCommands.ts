@@ -71,8 +71,9 @@ export async function sweepCommand(ctx: CliContext): Promise<number> {
   const workers = positiveInt(ctx, 'workers') ?? spec.local.workers;
   if (ctx.flags['dry-run']) {
     for (const t of plan.teachers) console.log(`teacher  ${t.name}`);
-    for (const r of plan.runs) console.log(`${String(r.config.kind).padEnd(8)} ${r.name}${r.teacherKey ? ` (teacher: ${r.teacherKey.slice(8) || 'the one teacher'})` : ''}`);
-    console.log(`${plan.teachers.length} teacher(s), ${plan.runs.length} run(s); nothing created (--dry-run)`);
+    for (const g of plan.generals) console.log(`general  ${g.name}`);
+    for (const r of plan.runs) console.log(`${String(r.config.kind).padEnd(8)} ${r.name}${r.teacherKey ? ` (teacher: ${r.teacherKey.slice(8) || 'the one teacher'})` : ''}${r.generalKey ? ` (from general: ${r.generalKey.slice(8) || 'the one general run'})` : ''}`);
+    console.log(`${plan.teachers.length} teacher(s), ${plan.generals.length ? `${plan.generals.length} general run(s), ` : ''}${plan.runs.length} run(s); nothing created (--dry-run)`);
     return EXIT.ok;
   }
   const { dir, record } = createSweep(sweepsDirOf(ctx), { plan, file, cwd: process.cwd(), runsDir: ctx.runsDir, executor, slurm: spec.slurm, workers });
@@ -224,6 +225,11 @@ export async function sweepTaskCommand(ctx: CliContext): Promise<number> {
     if (isAdopted(sweep, member.teacherRunId)) throw new UserError(`the teacher of ${member.name} (${member.teacherRunId}) is known only from its record in ${sweep.records!.dir}: its model is not here to learn from`, 'teacher');
     const teacher = readRun(join(sweep.runsDir, member.teacherRunId));
     if (teacher.status !== 'finished') throw new UserError(`the teacher of ${member.name} (${teacher.id}) is ${teacher.status}, not finished`, 'teacher');
+  }
+  if (member.generalRunId) {
+    if (isAdopted(sweep, member.generalRunId)) throw new UserError(`the general run of ${member.name} (${member.generalRunId}) is known only from its record in ${sweep.records!.dir}: its student is not here to start from`, 'studentInit');
+    const general = readRun(join(sweep.runsDir, member.generalRunId));
+    if (general.status !== 'finished') throw new UserError(`the general run of ${member.name} (${general.id}) is ${general.status}, not finished`, 'studentInit');
   }
   let record = readRun(dir);
   if (record.status === 'finished') {

@@ -11,7 +11,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { readRun } from '../runs/runStore';
 import { ensureRunFolders, readSweep, sweepPaths, updateSweep } from './sweepStore';
-import { membersOf, type SweepMember } from './sweepRecord';
+import { dependenciesOf, membersOf, type SweepMember } from './sweepRecord';
 import { memberFinished } from './sweepStatus';
 
 export const defaultWorkers = () => availableParallelism();
@@ -58,8 +58,9 @@ export async function runLocalPool(sweepDir: string, workers: number, events: Po
   let wake: () => void = () => {};
   try {
     for (;;) {
-      const teacherDone = (m: SweepMember) => !m.teacherRunId || memberFinished(sweep, m.teacherRunId);
-      const teacherLost = (m: SweepMember) => !!m.teacherRunId && (outcome.failed.includes(m.teacherRunId) || outcome.notStarted.includes(m.teacherRunId));
+      // a run waits for its teacher and its general run; one that failed leaves it waiting for `sweep resume`
+      const teacherDone = (m: SweepMember) => dependenciesOf(m).every((id) => memberFinished(sweep, id));
+      const teacherLost = (m: SweepMember) => dependenciesOf(m).some((id) => outcome.failed.includes(id) || outcome.notStarted.includes(id));
       for (const m of todo.filter((x) => !running.has(x.runId) && teacherLost(x))) {
         outcome.notStarted.push(m.runId);
         todo.splice(todo.indexOf(m), 1);

@@ -9,6 +9,10 @@ import { deepMerge, isPlainObject, patchAt, type Json } from '../util/deepMerge'
 import type { Resources, SweepFile } from './sweepFile';
 
 export const SEED_AXIS = 'seed';
+/** A run's studentInit that names its cell's general run (replaced by that run's export folder). */
+export const GENERAL_MARK = '(general)';
+/** Fields of a task run that a general run does not take from base, students and the axes' levels. */
+const TASK_FIELDS = new Set(['kind', 'name', 'data', 'teacher', 'preset', 'studentInit', 'init', 'model', 'pairedRunId', 'regressionBias', 'pretraining']);
 
 export interface SweepAxis {
   name: string;
@@ -37,6 +41,8 @@ export interface PlannedRun {
   config: Json;
   /** The planned teacher it learns from (its config's teacher.runId is set when the teacher's folder exists). */
   teacherKey?: string;
+  /** The planned general run its student starts from (studentInit "(general)"). */
+  generalKey?: string;
   /** The run it is paired with (an LRC run and its MSE baseline of the same cell and seed). */
   pairKey?: string;
 }
@@ -46,20 +52,24 @@ export interface SweepPlan {
   axes: SweepAxis[];
   seeds: number[];
   teachers: PlannedTeacher[];
+  /** General-distillation runs (kind 'general'), trained with the teachers, before the runs. */
+  generals: PlannedTeacher[];
   runs: PlannedRun[];
   comparisons: { name: string; axis: string; a: string; b: string }[];
   resources: { teacher: Resources; student: Resources };
 }
 
 /** Config fields that name files, resolved against the sweep file's folder. */
-const PATH_FIELDS: string[][] = [['data', 'dir'], ['data', 'train'], ['data', 'dev'], ['tokenizer'], ['init'], ['teacher', 'path']];
+const PATH_FIELDS: string[][] = [['data', 'dir'], ['data', 'train'], ['data', 'dev'], ['tokenizer'], ['init'], ['teacher', 'path'], ['studentInit']];
 
 function resolvePaths(config: Json, baseDir: string): Json {
   const out = structuredClone(config);
+  const data = out.data;
+  if (isPlainObject(data) && Array.isArray(data.paths)) data.paths = data.paths.map((p) => (typeof p === 'string' && !isAbsolute(p) ? resolve(baseDir, p) : p));
   for (const path of PATH_FIELDS) {
     const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), out);
     const key = path[path.length - 1];
-    if (isPlainObject(parent) && typeof parent[key] === 'string' && !isAbsolute(parent[key] as string)) parent[key] = resolve(baseDir, parent[key] as string);
+    if (isPlainObject(parent) && typeof parent[key] === 'string' && parent[key] !== GENERAL_MARK && !isAbsolute(parent[key] as string)) parent[key] = resolve(baseDir, parent[key] as string);
   }
   return out;
 }
@@ -131,6 +141,26 @@ export function planSweep(file: SweepFile, source: string, fallbackName: string)
     }
   }
 
+  // general runs: one per combination of their `per` axes, without the task fields
+  const generals: PlannedTeacher[] = [];
+  let generalAxes: SweepAxis[] = [];
+  if (file.general) {
+    generalAxes = file.general.per.map((n, i) => {
+      const axis = cellAxes.find((a) => a.name === n);
+      if (!axis) throw new UserError(`${source}: general.per.${i}: no axis '${n}'${n === SEED_AXIS ? ' (a general run serves every seed)' : ''} (axes: ${cellAxes.map((a) => a.name).join(', ')})`, `general.per.${i}`);
+      return axis;
+    });
+    const untask = (p: Json): Json => Object.fromEntries(Object.entries(p).filter(([k]) => !TASK_FIELDS.has(k)));
+    for (const cell of combinations(generalAxes)) {
+      const patches = generalAxes.map((a) => untask(a.patches.get(cell[a.name])!));
+      const config = resolvePaths([untask(file.base), untask(file.students), ...patches, file.general.config, { kind: 'general' }].reduce((c, p) => deepMerge(c, p), {}), baseDir);
+      const gname = `${name} ${cellText(cell, generalAxes)} general`.replace(/\s+/g, ' ');
+      config.name = gname;
+      validate(config, `general ${cellKey(cell) || '(one for all runs)'}`);
+      generals.push({ key: `general:${cellKey(cell)}`, name: gname, cell, config });
+    }
+  }
+
   // runs: every combination of all axes
   const runs: PlannedRun[] = [];
   for (const cell of combinations(cellAxes)) {
@@ -139,22 +169,27 @@ export function planSweep(file: SweepFile, source: string, fallbackName: string)
       if (seedAxis && seedLabel !== undefined) patches.push(seedAxis.patches.get(seedLabel)!);
       let config = resolvePaths([file.base, file.students, ...patches].reduce((c, p) => deepMerge(c, p), {}), baseDir);
       const what = `run ${cellKey(cell)}${seedLabel !== undefined ? ` seed=${seedLabel}` : ''}`;
-      if (typeof config.kind !== 'string') throw new UserError(`${source}: ${what}: no "kind" (give it in base, students or an axis level: lrc, mse, student, teacher, pretrain)`, 'kind');
+      if (typeof config.kind !== 'string') throw new UserError(`${source}: ${what}: no "kind" (give it in base, students or an axis level: lrc, mse, student, teacher, pretrain, general)`, 'kind');
       let teacherKey: string | undefined;
       if (file.teacher && config.kind !== 'teacher' && config.kind !== 'pretrain') {
         teacherKey = `teacher:${cellKey(Object.fromEntries(perAxes.map((a) => [a.name, cell[a.name]])))}`;
         if (config.kind === 'lrc' || config.kind === 'mse') config = { ...config, teacher: { runId: `(${teacherKey})` } };
       }
+      let generalKey: string | undefined;
+      if (config.studentInit === GENERAL_MARK) {
+        if (!file.general) throw new UserError(`${source}: ${what}: studentInit "${GENERAL_MARK}" starts from the sweep's general run, but the sweep file has no "general" stage`, 'studentInit');
+        generalKey = `general:${cellKey(Object.fromEntries(generalAxes.map((a) => [a.name, cell[a.name]])))}`;
+      }
       const seed = seedLabel !== undefined ? Number(seedLabel) : (validate(config, what).seed as number);
       const rname = `${name} ${cellText(cell, cellAxes)}${seedAxis ? ` seed ${seed}` : ''}`.replace(/\s+/g, ' ').trim();
       config.name = rname;
       validate(config, what);
-      runs.push({ key: `${cellKey(cell)}|seed=${seed}`, name: rname, cell, seed, config, teacherKey });
+      runs.push({ key: `${cellKey(cell)}|seed=${seed}`, name: rname, cell, seed, config, teacherKey, generalKey });
     }
   }
   pairBaselines(runs, comparisons);
   const student = file.resources;
-  return { name, axes: cellAxes, seeds: seedAxis ? seedAxis.levels.map(Number) : [], teachers, runs, comparisons, resources: { student, teacher: { ...student, ...file.teacher?.resources } } };
+  return { name, axes: cellAxes, seeds: seedAxis ? seedAxis.levels.map(Number) : [], teachers, generals, runs, comparisons, resources: { student, teacher: { ...student, ...file.teacher?.resources, ...file.general?.resources } } };
 }
 
 /** An LRC run and the MSE run that differs from it only on a compared axis (same seed) point at each other. */

@@ -72,6 +72,19 @@ export const SweepFileSchema = z
       })
       .strict()
       .optional(),
+    /** General distillation chained before the task runs (trainer/general/): one general run per
+     *  combination of the `per` axes (e.g. the student shape), made of `base`, `students` and those levels
+     *  without their task fields (kind, data, teacher, ...), then `config` (the pre-trained teacher, the
+     *  corpus). A run whose config says "studentInit": "(general)" starts from the export of its general run
+     *  and waits for it, as a run waits for its teacher. */
+    general: z
+      .object({
+        per: z.array(z.string()).default([]),
+        config: ConfigPatchSchema.default({}),
+        resources: ResourcesSchema.partial().optional(),
+      })
+      .strict()
+      .optional(),
     /** Paired comparisons for the report: level `a` against level `b` of `axis`, seed by seed. */
     compare: z.array(z.object({ name: z.string().optional(), axis: z.string(), a: z.string(), b: z.string() }).strict()).default([]),
     resources: ResourcesSchema.default({}),

@@ -18,6 +18,8 @@ export const SweepRunSchema = z.object({
   seed: z.number().int(),
   config: z.record(z.unknown()),
   teacherRunId: z.string().optional(),
+  /** The general run whose export the run's student starts from (studentInit). */
+  generalRunId: z.string().optional(),
   pairedRunId: z.string().optional(),
 });
 export type SweepRun = z.infer<typeof SweepRunSchema>;
@@ -52,6 +54,8 @@ export const SweepRecordSchema = z.object({
   slurm: z.object({ partition: z.string().optional(), account: z.string().optional(), qos: z.string().optional(), maxParallel: z.number().int().optional(), args: z.array(z.string()), setup: z.array(z.string()).default([]), node: z.string().optional() }),
   workers: z.number().int().positive().optional(),
   teachers: z.array(SweepTeacherSchema),
+  /** General-distillation runs, in the teachers' stage (a Slurm array of their own, before the runs). */
+  generals: z.array(SweepTeacherSchema).default([]),
   runs: z.array(SweepRunSchema),
   submissions: z.array(SubmissionSchema).default([]),
   /** The local executor's process while it runs the pool. */
@@ -63,9 +67,12 @@ export const SweepRecordSchema = z.object({
 });
 export type SweepRecord = z.infer<typeof SweepRecordSchema>;
 
-/** A teacher or a run of the sweep: both are run folders in the runs folder. */
-export type SweepMember = { runId: string; name: string; cell: Record<string, string>; config: Record<string, unknown>; seed?: number; teacherRunId?: string; role: 'teacher' | 'run' };
+/** A teacher, general run or run of the sweep: all are run folders in the runs folder. */
+export type SweepMember = { runId: string; name: string; cell: Record<string, string>; config: Record<string, unknown>; seed?: number; teacherRunId?: string; generalRunId?: string; role: 'teacher' | 'general' | 'run' };
 
 export function membersOf(s: SweepRecord): SweepMember[] {
-  return [...s.teachers.map((t) => ({ ...t, role: 'teacher' as const })), ...s.runs.map((r) => ({ ...r, role: 'run' as const }))];
+  return [...s.teachers.map((t) => ({ ...t, role: 'teacher' as const })), ...s.generals.map((g) => ({ ...g, role: 'general' as const })), ...s.runs.map((r) => ({ ...r, role: 'run' as const }))];
 }
+
+/** The members a member waits for: its teacher and its general run. */
+export const dependenciesOf = (m: Pick<SweepMember, 'teacherRunId' | 'generalRunId'>): string[] => [m.teacherRunId, m.generalRunId].filter((id): id is string => id !== undefined);

@@ -44,6 +44,7 @@ export interface NewSweep {
 export function sweepRecordOf(spec: NewSweep, idOf: (key: string, kind: RunKind) => string, now = new Date(), extra: Partial<SweepRecord> = {}): SweepRecord {
   const { plan } = spec;
   const teacherIds = new Map(plan.teachers.map((t) => [t.key, idOf(t.key, 'teacher')]));
+  const generalIds = new Map(plan.generals.map((g) => [g.key, idOf(g.key, 'general')]));
   const runIds = new Map(plan.runs.map((r) => [r.key, idOf(r.key, r.config.kind as RunKind)]));
   return SweepRecordSchema.parse({
     formatVersion: SWEEP_FORMAT_VERSION,
@@ -61,11 +62,18 @@ export function sweepRecordOf(spec: NewSweep, idOf: (key: string, kind: RunKind)
     slurm: spec.slurm,
     workers: spec.workers,
     teachers: plan.teachers.map((t) => ({ key: t.key, runId: teacherIds.get(t.key)!, name: t.name, cell: t.cell, config: t.config })),
+    generals: plan.generals.map((g) => ({ key: g.key, runId: generalIds.get(g.key)!, name: g.name, cell: g.cell, config: g.config })),
     runs: plan.runs.map((r) => {
       const teacherRunId = r.teacherKey ? teacherIds.get(r.teacherKey) : undefined;
       const pairedRunId = r.pairKey ? runIds.get(r.pairKey) : undefined;
-      const config = { ...r.config, ...(teacherRunId && r.config.teacher ? { teacher: { runId: teacherRunId } } : {}), ...(pairedRunId ? { pairedRunId } : {}) };
-      return { key: r.key, runId: runIds.get(r.key)!, name: r.name, cell: r.cell, seed: r.seed, config, teacherRunId, pairedRunId };
+      const generalRunId = r.generalKey ? generalIds.get(r.generalKey) : undefined;
+      const config = {
+        ...r.config,
+        ...(teacherRunId && r.config.teacher ? { teacher: { runId: teacherRunId } } : {}),
+        ...(generalRunId ? { studentInit: join(spec.runsDir, generalRunId, 'export') } : {}),
+        ...(pairedRunId ? { pairedRunId } : {}),
+      };
+      return { key: r.key, runId: runIds.get(r.key)!, name: r.name, cell: r.cell, seed: r.seed, config, teacherRunId, generalRunId, pairedRunId };
     }),
     submissions: [],
     ...extra,

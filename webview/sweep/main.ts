@@ -242,7 +242,7 @@ function memberRow(m: SweepMemberView): HTMLElement {
   const d = m.details;
   const best = d?.bestStep !== undefined ? `${d.bestStep}${d.bestInStage1 ? ' (stage 1)' : ''}` : '-';
   return el('tr', { 'data-run-id': m.runId, 'data-state': m.state },
-    el('td', { className: 'muted', text: m.role === 'teacher' ? 'teacher' : m.seed !== undefined ? `seed ${m.seed}` : '' }),
+    el('td', { className: 'muted', text: m.role === 'teacher' ? 'teacher' : m.role === 'general' ? 'general' : m.seed !== undefined ? `seed ${m.seed}` : '' }),
     el('td', { text: m.name, title: m.runId }), el('td', { text: m.kind }),
     el('td', { className: 'member-state' }, state, el('span', { className: 'muted detail', text: m.detail && m.detail !== m.state && m.state !== 'finished' ? ` · ${m.detail}` : '' })),
     el('td', { className: 'num', text: value(d?.value ?? null) }), el('td', { className: 'num', text: percent(d?.keptOfTeacher ?? null) }),

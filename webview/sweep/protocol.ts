@@ -14,7 +14,7 @@ export type Num = number | null;
 export interface SweepMemberView {
   runId: string;
   name: string;
-  role: 'teacher' | 'run';
+  role: 'teacher' | 'general' | 'run';
   /** "task A, method LRC" */
   cellText: string;
   seed?: number;
@@ -148,7 +148,7 @@ const isDetails = (v: unknown): v is MemberDetailsView =>
   optional(v.bestInStage1, (x) => typeof x === 'boolean');
 
 const isMember = (v: unknown): v is SweepMemberView =>
-  isObject(v) && ['runId', 'name', 'cellText', 'kind', 'detail'].every((k) => isString(v[k])) && (v.role === 'teacher' || v.role === 'run') &&
+  isObject(v) && ['runId', 'name', 'cellText', 'kind', 'detail'].every((k) => isString(v[k])) && (v.role === 'teacher' || v.role === 'general' || v.role === 'run') &&
   isState(v.state) && optional(v.seed, isFiniteNumber) && optional(v.status, isString) && optional(v.step, isFiniteNumber) && optional(v.totalSteps, isFiniteNumber) &&
   optional(v.details, isDetails);
 

@@ -79,7 +79,9 @@ export function submitStage(sweepDir: string, sweep: SweepRecord, stage: Submiss
  */
 export function submitSweep(sweepDir: string, sweep: SweepRecord, done: Set<string>, live: Set<string>): Submission[] {
   const out: Submission[] = [];
-  const teachers = sweep.teachers.map((t) => t.runId).filter((id) => !done.has(id) && !live.has(id));
+  // the teachers' stage holds the general runs too: neither depends on the other, the runs on both
+  const firstStage = [...sweep.teachers, ...sweep.generals];
+  const teachers = firstStage.map((t) => t.runId).filter((id) => !done.has(id) && !live.has(id));
   let record = sweep;
   // the runs wait for each teacher still to finish (its array task), whether submitted now or earlier
   const teacherTasks: string[] = [];
@@ -88,7 +90,7 @@ export function submitSweep(sweepDir: string, sweep: SweepRecord, done: Set<stri
     record = s.record;
     out.push(s.submission);
   }
-  for (const t of sweep.teachers) if (!done.has(t.runId)) teacherTasks.push(jobOfRun(record, t.runId)!);
+  for (const t of firstStage) if (!done.has(t.runId)) teacherTasks.push(jobOfRun(record, t.runId)!);
   const runs = sweep.runs.map((r) => r.runId).filter((id) => !done.has(id) && !live.has(id));
   if (runs.length) out.push(submitStage(sweepDir, record, 'runs', runs, teacherTasks.length ? teacherTasks.join(':') : undefined).submission);
   return out;
