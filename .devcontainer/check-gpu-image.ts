@@ -5,68 +5,57 @@
 //   node --import tsx .devcontainer/check-gpu-image.ts --require-gpu   # on a GPU host: fails unless TensorFlow uses the GPU
 //
 // In the image, `lrc-gpu-check` runs the second form. Exit 0 when all is well, 1 with every problem
-// listed otherwise. Why a build-time check: npm skips an optional dependency whose install step fails,
-// with a warning only, and TensorFlow skips a GPU whose CUDA libraries do not load, with a log line only;
-// either way the trainer would quietly train on the CPU.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// listed otherwise. What it reads: the base image's CUDA_VERSION, Node, and the build that
+// `lrc-distill setup-native --gpu` made in the native home (LRC_NATIVE_HOME): its manifest (native.json:
+// tfjs-node-gpu, TensorFlow, the CUDA wheels, the smoke test) and the CUDA libraries under its
+// deps/nvidia/<name>/lib. Why a check: TensorFlow skips a GPU whose CUDA libraries do not load, with an
+// info line only, and the trainer would quietly train on the CPU.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { gpuRequirements, imageProblems, type ImageFacts } from '../trainer/backend/gpuRequirements';
+import { nativeHome, packageDir, readManifest, variantDir } from '../trainer/backend/native/nativeHome';
 import { selectBackend } from '../trainer/backend/select';
 
 const requireGpu = process.argv.includes('--require-gpu');
 
-function run(command: string, args: string[]): string | undefined {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return undefined;
+/** `<dir>/<file>` of each library in deps/nvidia/<dir>/lib of the gpu build's package. */
+function nvidiaLibraries(pkgDir: string): string[] {
+  const root = join(pkgDir, 'deps', 'nvidia');
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  for (const dir of readdirSync(root)) {
+    const lib = join(root, dir, 'lib');
+    if (existsSync(lib)) out.push(...readdirSync(lib).map((file) => `${dir}/${file}`));
   }
-}
-
-/** Sonames in the linker cache and in LD_LIBRARY_PATH, where dlopen looks. */
-function knownLibraries(): string[] {
-  const cache = run('/sbin/ldconfig', ['-p']) ?? run('ldconfig', ['-p']) ?? '';
-  const names = cache.split('\n').map((line) => line.trim().split(' ')[0]).filter((name) => name.startsWith('lib'));
-  for (const dir of (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)) {
-    if (existsSync(dir)) names.push(...readdirSync(dir));
-  }
-  return [...new Set(names)];
-}
-
-function tfjsNodeGpu(): Pick<ImageFacts, 'tfjsNodeGpuVersion' | 'libtensorflowVersion' | 'libtensorflowPresent'> {
-  let dir: string;
-  try {
-    dir = dirname(require.resolve('@tensorflow/tfjs-node-gpu/package.json'));
-  } catch {
-    return { libtensorflowPresent: false };
-  }
-  const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-  const constants = readFileSync(join(dir, 'scripts', 'deps-constants.js'), 'utf8');
-  const libtensorflow = /LIBTENSORFLOW_VERSION\s*=\s*'([^']+)'/.exec(constants)?.[1];
-  return {
-    tfjsNodeGpuVersion: version,
-    libtensorflowVersion: libtensorflow,
-    libtensorflowPresent: libtensorflow !== undefined && existsSync(join(dir, 'deps', 'lib', `libtensorflow.so.${libtensorflow}`)),
-  };
+  return out;
 }
 
 async function main(): Promise<number> {
+  const home = nativeHome();
+  const manifest = readManifest('gpu', home);
+  const pkgDir = manifest ? packageDir(variantDir('gpu', home), manifest.package) : undefined;
   const facts: ImageFacts = {
     cudaVersion: process.env.CUDA_VERSION,
-    cudnnPackageVersion: run('dpkg-query', ['-W', '-f=${Version}', 'libcudnn8'])?.trim() || undefined,
     nodeVersion: process.versions.node,
     platform: `${process.platform}-${process.arch}`,
-    ...tfjsNodeGpu(),
-    libraries: knownLibraries(),
+    build: manifest,
+    libraries: pkgDir ? nvidiaLibraries(pkgDir) : [],
   };
-  console.log(`CUDA ${facts.cudaVersion ?? '-'}, libcudnn8 ${facts.cudnnPackageVersion ?? '-'}, Node ${facts.nodeVersion}, ${facts.platform}, ` +
-    `@tensorflow/tfjs-node-gpu ${facts.tfjsNodeGpuVersion ?? '-'} (libtensorflow ${facts.libtensorflowVersion ?? '-'}); ` +
-    `required: CUDA ${gpuRequirements.cuda}, cuDNN ${gpuRequirements.cudnn}, Node ${gpuRequirements.node}, tfjs-node-gpu ${gpuRequirements.tfjsNodeGpu} (libtensorflow ${gpuRequirements.libtensorflow})`);
+  const wheels = manifest?.cudaWheels.map((w) => w.split('-').slice(0, 2).join(' ')).join(', ');
+  console.log(`CUDA ${facts.cudaVersion ?? '-'} (base image), Node ${facts.nodeVersion}, ${facts.platform}; native home ${home}: ` +
+    (manifest ? `${manifest.package}@${manifest.tfjsNodeVersion} on TensorFlow ${manifest.tensorflowVersion} (${manifest.wheel.source}); CUDA wheels: ${wheels || 'none'}` : 'no gpu build'));
+  console.log(`required: TensorFlow ${gpuRequirements.tensorflow}, CUDA ${gpuRequirements.cuda}, cuDNN ${gpuRequirements.cudnn}, Node ${gpuRequirements.node}, ` +
+    `tfjs-node-gpu ${gpuRequirements.tfjsNodeGpu}; on the host an NVIDIA driver >= ${gpuRequirements.driverMinimum}`);
   const problems = imageProblems(facts);
 
-  if (facts.tfjsNodeGpuVersion !== undefined) {
+  if (manifest) {
+    // on a GPU host, TensorFlow's loader names each CUDA library it opened or could not open (its
+    // verbose level 1, for that one file)
+    if (requireGpu) {
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '0';
+      process.env.TF_CPP_VMODULE ??= 'dso_loader=1';
+    }
     const report = await selectBackend();
     console.log(`backend 'auto': ${report.backend} from ${report.package} ${report.version} on ${report.device}`);
     for (const r of report.rejected) console.log(`  not used: ${r.name}: ${r.reason}`);
@@ -83,7 +72,7 @@ async function main(): Promise<number> {
       console.log(`matMul ${n}x${n}x${n} float32: ${seconds.toFixed(4)} s, ${((2 * n ** 3) / seconds / 1e9).toFixed(1)} GFLOP/s (one run, includes the copy back)`);
       tf.dispose([a, b, c]);
       const onGpu = (tf.backend() as { isUsingGpuDevice?: unknown }).isUsingGpuDevice === true;
-      if (requireGpu && !onGpu) problems.push('TensorFlow found no GPU (see its log lines above: a CUDA library that did not load, or no GPU given to the container: docker run --gpus all)');
+      if (requireGpu && !onGpu) problems.push(`TensorFlow found no GPU (its lines above: 'Could not load dynamic library' names a CUDA library that did not load; 'failed call to cuInit' means no GPU or driver was given to the container: docker run --gpus all, driver >= ${gpuRequirements.driverMinimum})`);
     }
   }
 

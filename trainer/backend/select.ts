@@ -180,7 +180,7 @@ export function describeNative(
     device:
       `${library}, but TensorFlow found no GPU and runs on the CPU: ${cpuDescription()} ` +
       `(check that the process was given a GPU, e.g. docker run --gpus all or a Slurm job with --gres=gpu, ` +
-      `and that CUDA ${cuda} and cuDNN ${cudnn} load: with TF_CPP_MIN_LOG_LEVEL=0 the trainer log has TensorFlow's 'Could not load dynamic library' lines)`,
+      `and that CUDA ${cuda} and cuDNN ${cudnn} load: with TF_CPP_MIN_LOG_LEVEL=0 TF_CPP_VMODULE=dso_loader=1 the trainer log has TensorFlow's 'Could not load dynamic library' lines)`,
   };
 }
 

@@ -1,12 +1,15 @@
-// The GPU container cannot drift from what tfjs-node-gpu needs or from package.json: the CUDA, cuDNN
-// and Ubuntu of .devcontainer/Dockerfile's base image, its Node, and devcontainer.json's build, GPU
-// and extension settings, against trainer/backend/gpuRequirements.ts, package.json and
-// package-lock.json. (Docker is not run here; check-gpu-image.ts checks the built image itself.)
+// The GPU container cannot drift from what the GPU backend needs or from package.json: the CUDA and
+// Ubuntu of .devcontainer/Dockerfile's base image, its Node, its build steps (npm ci, the package, then
+// `lrc-distill setup-native --gpu` into LRC_NATIVE_HOME and the check), and devcontainer.json's build,
+// GPU and extension settings, against trainer/backend/gpuRequirements.ts, native/pins.ts, package.json
+// and package-lock.json. Docker cannot run on this project's machines: these tests hold the files;
+// check-gpu-image.ts checks the built image itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gpuRequirements, sameRelease } from '../../../trainer/backend/gpuRequirements';
+import { TFJS_NODE_VERSION } from '../../../trainer/backend/native/pins';
 
 const root = join(__dirname, '..', '..', '..');
 const devcontainerDir = join(root, '.devcontainer');
@@ -86,6 +89,7 @@ const devcontainer = parseJsonc(read('.devcontainer/devcontainer.json')) as {
   runArgs?: string[];
   postCreateCommand?: string;
   containerEnv?: Record<string, string>;
+  remoteEnv?: Record<string, string>;
   remoteUser?: string;
   customizations?: { vscode?: { extensions?: string[] } };
 };
@@ -98,25 +102,31 @@ function argDefault(name: string): string | undefined {
 
 const froms = dockerfile.filter((i) => i.keyword === 'FROM');
 const baseImage = froms[0]?.args.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => argDefault(a ?? b ?? '') ?? '');
-/** nvidia/cuda:<cuda>-cudnn<major>-<runtime|devel>-ubuntu<version>, the official tag scheme. */
-const tag = /^nvidia\/cuda:(\d+\.\d+\.\d+)-cudnn(\d+)-(runtime|devel)-ubuntu(\d+\.\d+)$/.exec(baseImage ?? '');
+/** nvidia/cuda:<cuda>-<base|runtime|devel>-ubuntu<version>, the official tag scheme without cuDNN
+ * (cuDNN comes from its wheel, so an image's own would be a second copy). */
+const tag = /^nvidia\/cuda:(\d+\.\d+\.\d+)-(base|runtime|devel)-ubuntu(\d+\.\d+)$/.exec(baseImage ?? '');
 const runs = dockerfile.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 const envs = dockerfile.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
 const workdirs = dockerfile.filter((i) => i.keyword === 'WORKDIR').map((i) => i.args);
 
 // ---- the Dockerfile -----------------------------------------------------------------------------
 
-test('one stage, from an official nvidia/cuda CUDA + cuDNN image on Ubuntu 20.04', () => {
+test('one stage, from an official nvidia/cuda image on Ubuntu 22.04', () => {
   assert.equal(froms.length, 1, 'one FROM');
-  assert.ok(tag, `base image ${baseImage} is not an nvidia/cuda:<cuda>-cudnn<n>-<runtime|devel>-ubuntu<version> tag`);
-  assert.equal(tag[4], '20.04');
+  assert.ok(tag, `base image ${baseImage} is not an nvidia/cuda:<cuda>-<base|runtime|devel>-ubuntu<version> tag`);
+  assert.equal(tag[3], '22.04');
 });
 
-test("the base image's CUDA and cuDNN are those tfjs-node-gpu's libtensorflow was built for", () => {
+test("the base image's CUDA is the release of TensorFlow's CUDA wheels", () => {
   assert.ok(tag);
-  assert.ok(sameRelease(tag[1], gpuRequirements.cuda), `CUDA ${tag[1]} in ${baseImage}; libtensorflow ${gpuRequirements.libtensorflow} needs ${gpuRequirements.cuda}`);
-  // The tag names cuDNN's major only; the minor (8.1) is checked in the built image by check-gpu-image.ts (dpkg's libcudnn8).
-  assert.equal(tag[2], gpuRequirements.cudnn.split('.')[0], `cuDNN ${tag[2]} in ${baseImage}; needed ${gpuRequirements.cudnn}`);
+  assert.ok(sameRelease(tag[1], gpuRequirements.cuda), `CUDA ${tag[1]} in ${baseImage}; TensorFlow ${gpuRequirements.tensorflow}'s wheels are CUDA ${gpuRequirements.cuda}`);
+  // cuDNN is not in the tag: it is the nvidia-cudnn-cu12 wheel, checked in the built image by check-gpu-image.ts (the build's manifest).
+});
+
+test('the image has what setup-native needs: pip for the wheels, make and g++ for the binding', () => {
+  const apt = runs.find((r) => /apt-get install/.test(r));
+  assert.ok(apt, 'apt-get install');
+  for (const pkg of ['python3-pip', 'make', 'g++', 'ca-certificates']) assert.match(apt, new RegExp(`(^|\\s)${pkg.replace(/\+/g, '\\+')}(\\s|$)`), pkg);
 });
 
 test("the image's Node is the required major and satisfies package.json's engines.node", () => {
@@ -127,15 +137,19 @@ test("the image's Node is the required major and satisfies package.json's engine
   assert.ok(runs.some((r) => r.includes('https://nodejs.org/dist/v${NODE_VERSION}/') && r.includes('sha256sum -c')), 'Node from the distribution archive, checksum verified');
 });
 
-test('the image installs from the lockfile, builds, packs the .vsix, and checks itself against gpuRequirements', () => {
+test('the image installs from the lockfile, builds, packs the .vsix, builds the GPU backend with setup-native --gpu, and checks itself', () => {
   const build = runs.find((r) => /\bnpm ci\b/.test(r));
   assert.ok(build, 'npm ci');
-  assert.match(build, /npm ci\b.*&& npm run package\b.*&& node --import tsx \.devcontainer\/check-gpu-image\.ts/);
+  assert.match(build, /npm ci\b.*&& npm run package\b.*&& (\w+=\S+ )*node dist\/cli\.js setup-native --gpu\b.*&& node --import tsx \.devcontainer\/check-gpu-image\.ts/);
+  // the wheel cache goes in the same step, so that no layer keeps 2.5 GB of wheels
+  assert.match(build, /setup-native --gpu .*&& rm -rf "?\$LRC_NATIVE_HOME\/wheels"? .*&& node --import tsx/);
   assert.ok(existsSync(join(devcontainerDir, 'check-gpu-image.ts')));
   assert.ok(workdirs.includes('/opt/lrc-distill'));
-  // No second source of the tfjs-node-gpu version: it comes from package-lock.json through npm ci.
-  for (const r of runs) assert.doesNotMatch(r, /tfjs-node-gpu@/);
-  assert.match(envs, /\bNODE_PATH=\/opt\/lrc-distill\/node_modules\b/);
+  // No second source of a version: tfjs-node-gpu and TensorFlow come from native/pins.ts through setup-native.
+  for (const r of runs) assert.doesNotMatch(r, /tfjs-node-gpu@|tensorflow==|--wheel\b/);
+  // the build made as root is where the container's user and every trainer look for it
+  assert.match(envs, /\bLRC_NATIVE_HOME=\/opt\/lrc-native\b/);
+  assert.doesNotMatch(envs, /\bNODE_PATH=/, 'the native backend is found through LRC_NATIVE_HOME, not node_modules');
   assert.match(envs, /\bTF_FORCE_GPU_ALLOW_GROWTH=true\b/);
 });
 
@@ -147,8 +161,9 @@ test("the build context leaves out what the image builds itself (Dockerfile.dock
 
 // ---- package.json and the lockfile --------------------------------------------------------------
 
-test('package.json and package-lock.json pin the tfjs-node-gpu of gpuRequirements, from the same release as tfjs', () => {
+test('package.json and package-lock.json pin the tfjs-node-gpu of gpuRequirements and setup-native, from the same release as tfjs', () => {
   const want = gpuRequirements.tfjsNodeGpu;
+  assert.equal(TFJS_NODE_VERSION, want, 'native/pins.ts builds the same release');
   assert.equal(pkg.optionalDependencies['@tensorflow/tfjs-node-gpu'], want);
   assert.equal(pkg.optionalDependencies['@tensorflow/tfjs-node'], want, 'tfjs-node and tfjs-node-gpu are one release (the same libtensorflow)');
   assert.equal(pkg.dependencies['@tensorflow/tfjs'], want, 'tfjs-node-gpu depends on exactly this @tensorflow/tfjs; another version would install a second copy');
@@ -173,7 +188,8 @@ test('devcontainer.json builds the tested Dockerfile with the repository as cont
 test('devcontainer.json gives the container the GPUs, builds the workspace after creation, and installs the extension packed in the image', () => {
   assert.deepEqual(devcontainer.runArgs, ['--gpus=all']);
   assert.equal(devcontainer.postCreateCommand, 'npm ci && npm run build');
-  assert.equal(devcontainer.containerEnv?.NODE_PATH, '/opt/lrc-distill/node_modules');
+  // the image's LRC_NATIVE_HOME reaches every process of the container; devcontainer.json must not move it
+  for (const env of [devcontainer.containerEnv, devcontainer.remoteEnv]) assert.equal(env?.LRC_NATIVE_HOME, undefined);
   // vsce names the package <name>-<version>.vsix, in the folder the image runs `npm run package` in.
   assert.deepEqual(devcontainer.customizations?.vscode?.extensions, [`/opt/lrc-distill/${pkg.name}-${pkg.version}.vsix`]);
   const users = dockerfile.filter((i) => i.keyword === 'USER').map((i) => i.args);

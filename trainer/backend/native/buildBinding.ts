@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../errors';
+import { gpuRequirements } from '../gpuRequirements';
 import { packageDir } from './nativeHome';
 import { NAPI_BUILD_VERSION, NODE_GYP_VERSION, TFJS_NODE_VERSION } from './pins';
 import { lastWords, runTool } from './processRun';
@@ -28,6 +29,12 @@ export function depsTarget(entry: string): string | undefined {
  * from deps/lib, i.e. deps/nvidia/<name>/lib (as in site-packages beside the tensorflow folder). */
 export function cudaTarget(entry: string): string | undefined {
   return /^nvidia\/[\w-]+\/lib\/[^/]+\.so[\d.]*$/.test(entry) ? entry : undefined;
+}
+
+/** The CUDA libraries TensorFlow opens (gpuRequirements.cudaLibraries) that the CUDA wheels did not put
+ * where its RUNPATH finds them: deps/nvidia/<dir>/lib/<soname> under the package folder. */
+export function missingCudaLibraries(pkg: string): string[] {
+  return gpuRequirements.cudaLibraries.map((l) => join('nvidia', l.dir, 'lib', l.soname)).filter((rel) => !existsSync(join(pkg, 'deps', rel)));
 }
 
 /** Node's headers for node-gyp: those of the Node that runs this, when they are installed beside it. */

@@ -64,8 +64,9 @@ export class NativeNotInstalled extends Error {}
  */
 export function requireNative(pkg: string, variant: NativeVariant, env: NodeJS.ProcessEnv = process.env): LoadedNative {
   // TensorFlow's informational lines (oneDNN, CPU features) off unless the user asked for them; its
-  // errors stay (without a driver: "failed call to cuInit"). TensorFlow 2.18 logs a CUDA library it
-  // cannot open ("Could not load dynamic library") as information: TF_CPP_MIN_LOG_LEVEL=0 shows it
+  // errors stay (without a driver: "failed call to cuInit"). TensorFlow 2.18 logs each CUDA library it
+  // opens or cannot open ("Could not load dynamic library") at verbose level 1 only:
+  // TF_CPP_MIN_LOG_LEVEL=0 TF_CPP_VMODULE=dso_loader=1 shows those lines
   env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   try {
     return { module: requireWithOwnTfjs(pkg), from: 'node_modules' };

@@ -6,7 +6,8 @@
 // as it was, and removes the half-built folder.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { checkCompilers, compileBinding, installPackages, layOutDeps } from './buildBinding';
+import { UserError } from '../../errors';
+import { checkCompilers, compileBinding, installPackages, layOutDeps, missingCudaLibraries } from './buildBinding';
 import { MANIFEST, nativeHome, variantDir, type NativeManifest } from './nativeHome';
 import { NAPI_BUILD_VERSION, TFJS_NODE_VERSION, WHEELS, type NativeVariant } from './pins';
 import { smokeTest } from './smokeTest';
@@ -60,6 +61,10 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupNat
     await installPackages(build, pin.tfjsPackage, detail);
     say(`3/5 laying out TensorFlow ${metadata.version}'s C library${cudaFiles.length ? ` and ${cudaFiles.length} CUDA wheels` : ''}`);
     const pkg = await layOutDeps(build, pin.tfjsPackage, wheel.file, cudaFiles, detail);
+    const missing = cudaFiles.length ? missingCudaLibraries(pkg) : [];
+    if (missing.length) {
+      throw new UserError(`the CUDA wheels (${cudaFiles.map((f) => basename(f).split('-').slice(0, 2).join('-')).join(', ')}) left no deps/${missing.join(', deps/')}: TensorFlow ${metadata.version} would not find them and would skip the GPU`);
+    }
     say('4/5 building the binding (node-gyp)');
     await compileBinding(pkg, build, detail);
     say('5/5 smoke test (a matMul and a gradient on the tensorflow backend)');

@@ -5,7 +5,7 @@
 // the tests ran on. The CUDA wheels a GPU build needs are the ones TensorFlow's own metadata pins
 // (its "and-cuda" extra).
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors';
 import { PIP_PLATFORM, TENSORFLOW_VERSION, WHEELS, type NativeVariant, type WheelPin } from './pins';
@@ -41,15 +41,16 @@ export async function findPip(env: NodeJS.ProcessEnv = process.env): Promise<str
 async function pipDownload(python: string, requirement: string, sha256: string | undefined, dir: string, log: (line: string) => void): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const args = ['-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', '--progress-bar', 'off', '-d', dir, ...PIP_PLATFORM];
+  const requirements = join(dir, `.requirements-${process.pid}.txt`);
   if (sha256) {
-    const requirements = join(dir, `.requirements-${process.pid}.txt`);
     writeFileSync(requirements, `${requirement} --hash=sha256:${sha256}\n`);
     args.push('--require-hashes', '-r', requirements);
   } else {
     args.push(requirement);
   }
   log(`pip download ${requirement}`);
-  const run = await runTool(python, args, { log });
+  // the hash file is pip's input only: removed either way, so the cache holds wheels and nothing else
+  const run = await runTool(python, args, { log }).finally(() => rmSync(requirements, { force: true }));
   if (run.status !== 0) {
     throw new UserError(`pip could not download ${requirement}: ${lastWords(run)} (offline? download the wheel elsewhere and pass it with --wheel <file>)`);
   }
