@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
 import { selectProcessBackend } from '../backend/processBackend';
-import { loadHfModel, writeHfFolder } from '../checkpoint/hfFolder';
+import { loadHfModel, loadPretrainedHfModel, writeHfFolder } from '../checkpoint/hfFolder';
 import { parseRunConfig } from '../config/effective';
 import { ControlRequestSchema, type ControlRequest } from '../protocol';
 import { findRunDir, listRuns, readRun } from '../runs/runStore';
@@ -48,6 +48,9 @@ export async function evalCommand(ctx: CliContext): Promise<number> {
   if (!id) throw new UserError('eval needs a run id: lrc-distill eval <run>', 'run');
   const dir = findRunDir(ctx.runsDir, id);
   const config = parseRunConfig(readRun(dir).config, `${dir}/run.json (config)`);
+  if (config.kind === 'general') {
+    throw new UserError(`run ${readRun(dir).id} is a general run: it has no task to evaluate on; its evaluations (the mapped layers' cosine and COS-NCE on the held-out passages) are the eval records of its metrics.jsonl, and distill --student-init ${readRun(dir).id} starts a task run from its student`, 'run');
+  }
   const folder = modelFolderOfRun(dir);
   await selectProcessBackend(config.backend, ctx.flags.threads);
   const data = await loadTaskData({ ...config, tokenizer: folder }, dir, folder, () => {});
@@ -110,6 +113,14 @@ export async function exportCommand(ctx: CliContext): Promise<number> {
       await writeHfFolder(model, resolve(out), { tokenizerFrom: folder, dtype, mlmHead: head });
     } finally {
       dispose();
+    }
+  } else if (readRun(dir).kind === 'general') {
+    // a BertModel folder (no classifier): read as a pre-trained BERT, written as one again
+    const { model } = loadPretrainedHfModel(folder, { num_labels: 2 }, { trainable: false });
+    try {
+      await writeHfFolder(model, resolve(out), { tokenizerFrom: folder, dtype, bertModel: true });
+    } finally {
+      model.dispose();
     }
   } else {
     const { model } = loadHfModel(folder, { trainable: false });

@@ -148,6 +148,15 @@ test('the CLI: distill-general, then distill --student-init from that run', asyn
   const lrc = readRun(join(s.runs, lrcId));
   assert.equal((lrc.config as { studentInit: string }).studentInit, join(s.runs, id!, 'export'));
   assert.match(task.stdout, /student started from .*export \(1 layers x 16, 2 heads, FFN 32\); its projections start fresh/);
+  // export writes the student as a BertModel folder again (float16 here); eval says what a general run has instead
+  const out = join(dir, 'student-f16');
+  const exp = cli(['export', id!, '--out', out, '--dtype', 'f16', '--runs', s.runs], dir);
+  assert.equal(exp.code, 0, exp.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).architectures, ['BertModel']);
+  assert.deepEqual([...readSafetensors(join(out, 'model.safetensors')).tensors.keys()].sort(), [...readSafetensors(join(s.runs, id!, 'export', 'model.safetensors')).tensors.keys()].sort());
+  const ev = cli(['eval', id!, '--runs', s.runs], dir);
+  assert.equal(ev.code, 2);
+  assert.match(ev.stderr, /is a general run: it has no task to evaluate on; .* distill --student-init/);
   // bad inputs: one line, exit 2
   const noCorpus = cli(['distill-general', '--teacher', s.teacherId, ...common], dir);
   assert.equal(noCorpus.code, 2);
