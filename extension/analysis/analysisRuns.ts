@@ -19,11 +19,12 @@ export function pairOf(run: RunRef): RunRef | undefined {
   }
 }
 
-/** The LRC and MSE runs of a run and its pair, by role. */
+/** The LRC and MSE runs of a run and its pair, by role (a general run's student is an LRC student: COS-NCE). */
 export function runsByRole(run: RunRef): Partial<Record<StudentRole, RunRef>> {
   const out: Partial<Record<StudentRole, RunRef>> = {};
   for (const r of [run, pairOf(run)]) {
-    if (r && (r.kind === 'lrc' || r.kind === 'mse') && !out[r.kind]) out[r.kind] = r;
+    const role = r?.kind === 'general' ? 'lrc' : r?.kind;
+    if (r && (role === 'lrc' || role === 'mse') && !out[role]) out[role] = r;
   }
   return out;
 }
@@ -33,9 +34,9 @@ export interface AnalysisRunOptions {
   withPair?: boolean;
 }
 
-/** An LRC or MSE run; finished (or stopped), with its pair, when asked. */
+/** An LRC, MSE or general run; finished (or stopped), with its pair, when asked. */
 export function isAnalysisRun(run: RunRef, options: AnalysisRunOptions = {}): boolean {
-  if (run.kind !== 'lrc' && run.kind !== 'mse') return false;
+  if (run.kind !== 'lrc' && run.kind !== 'mse' && run.kind !== 'general') return false;
   if (options.finishedOnly && run.status !== 'finished' && run.status !== 'stopped') return false;
   return !options.withPair || pairOf(run) !== undefined;
 }

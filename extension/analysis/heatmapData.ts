@@ -68,7 +68,7 @@ export class HeatmapSource {
     readonly run: RunRef,
     private readonly cache = new HeaderCache(),
   ) {
-    if (run.kind !== 'lrc' && run.kind !== 'mse') throw new Error(`run ${run.id} is a ${run.kind} run: the layer heatmap shows an LRC run and its MSE baseline`);
+    if (run.kind !== 'lrc' && run.kind !== 'mse' && run.kind !== 'general') throw new Error(`run ${run.id} is a ${run.kind} run: the layer heatmap shows an LRC run and its MSE baseline, or a general run`);
     this.roles = runsByRole(run);
     this.refresh();
   }

@@ -10,8 +10,8 @@ import { planName, readPlanFile, savePlan, type RunPlan } from '../runs/runPlan'
 import { runDirOfArg, runRef } from '../runs/runRef';
 import { configsFolder, runsFolder, workspaceFolder } from '../settings';
 import { isLive } from '../trainer/runManager';
-import { askNewRun, askTeacher } from '../wizard/newRunWizard';
-import { planOf, teacherConfigOf, type NewRunAnswers, type TeacherAnswers } from '../wizard/newRunPlan';
+import { askGeneral, askNewRun, askTeacher } from '../wizard/newRunWizard';
+import { generalConfigOf, planOf, teacherConfigOf, type GeneralAnswers, type NewRunAnswers, type TeacherAnswers } from '../wizard/newRunPlan';
 import { guarded, type CommandContext, type CommandFactory } from './context';
 import { pickRun, type RunFilter } from './pickRun';
 
@@ -120,6 +120,14 @@ export const runCommands: Record<string, CommandFactory> = {
       const answers = o.answers ?? (await askTeacher());
       if (!answers) return undefined;
       return saveAndOffer(ctx, { run: teacherConfigOf(answers), baseline: false }, answers.name, o.start);
+    }),
+
+  'lrcDistill.newGeneralRun': (ctx) =>
+    guarded(ctx, 'New General Distillation Run', async (arg?: unknown) => {
+      const o = wizardOptions<GeneralAnswers>(arg);
+      const answers = o.answers ?? (await askGeneral());
+      if (!answers) return undefined;
+      return saveAndOffer(ctx, { run: generalConfigOf(answers), baseline: false }, answers.name, o.start);
     }),
 
   'lrcDistill.startFromConfig': (ctx) =>

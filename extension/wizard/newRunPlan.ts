@@ -45,8 +45,48 @@ export interface NewRunAnswers {
   backend: BackendSetting;
   evalEverySteps?: number;
   maxLength?: number;
+  /** Start the student from this folder (a general run's export): its shape is the folder's. */
+  studentInit?: string;
   overrides?: Record<string, unknown>;
   teacherOverrides?: Record<string, unknown>;
+}
+
+/** What the general-distillation wizard asks (docs/general-distillation.md). */
+export interface GeneralAnswers {
+  name: string;
+  teacher: Extract<TeacherChoice, { kind: 'folder' | 'run' }>;
+  /** Corpus files and folders (.txt, .jsonl, .tsv, .csv). */
+  corpus: string[];
+  /** .txt files: a passage a line, or blank-line separated documents cut into windows. */
+  text: 'lines' | 'documents';
+  /** .jsonl: the text field; .tsv / .csv: the text column. */
+  field?: string;
+  column?: string;
+  student: ModelShape;
+  epochs: number;
+  learningRate: number;
+  backend: BackendSetting;
+  evalEverySteps?: number;
+  maxLength?: number;
+  overrides?: Record<string, unknown>;
+}
+
+/** The run config of a general run: COS-NCE on the corpus from the teacher, the student of the shape. */
+export function generalConfigOf(a: GeneralAnswers): Json {
+  return deepMerge(
+    {
+      kind: 'general',
+      name: a.name,
+      backend: a.backend,
+      teacher: a.teacher.kind === 'folder' ? { path: a.teacher.path } : { runId: a.teacher.runId },
+      data: { task: 'corpus', paths: a.corpus, text: a.text, ...(a.field ? { field: a.field } : {}), ...(a.column ? { column: a.column } : {}) },
+      ...(a.maxLength ? { maxLength: a.maxLength } : {}),
+      student: a.student,
+      optim: { epochs: a.epochs, learningRate: a.learningRate },
+      ...(a.evalEverySteps ? { eval: { everySteps: a.evalEverySteps } } : {}),
+    },
+    a.overrides,
+  );
 }
 
 export interface TeacherAnswers {
@@ -89,6 +129,7 @@ export function planOf(a: NewRunAnswers): RunPlan {
       ...(a.maxLength ? { maxLength: a.maxLength } : {}),
       ...(a.teacher.kind === 'folder' ? { teacher: { path: a.teacher.path } } : a.teacher.kind === 'run' ? { teacher: { runId: a.teacher.runId } } : {}),
       student: a.student,
+      ...(a.studentInit ? { studentInit: a.studentInit } : {}),
       stages: { split: a.split },
       optim: { epochs: a.epochs, learningRate: a.learningRate },
       ...(a.evalEverySteps ? { eval: { everySteps: a.evalEverySteps } } : {}),

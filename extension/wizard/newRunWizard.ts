@@ -9,7 +9,8 @@ import type { RunRecord } from '../../trainer/runs/runRecord';
 import { configPath } from '../runs/runPlan';
 import { BACKEND_SETTINGS, backendSetting, runsFolder, wizardDefaults, workspaceFolder, type BackendSetting } from '../settings';
 import { MultiStepInput, type Step } from './multiStepInput';
-import { STUDENT_PRESETS, TEACHER_PRESETS, parseShape, type LossChoice, type NewRunAnswers, type ShapePreset, type TeacherAnswers, type TeacherChoice } from './newRunPlan';
+import { STUDENT_PRESETS, TEACHER_PRESETS, parseShape, type GeneralAnswers, type LossChoice, type NewRunAnswers, type ShapePreset, type TeacherAnswers, type TeacherChoice } from './newRunPlan';
+import { corpusFormatOf } from '../../trainer/general/corpusFiles';
 
 const GLUE_NAMES = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'QQP', 'MNLI', 'QNLI', 'RTE', 'WNLI'] as const;
 
@@ -27,6 +28,13 @@ function teacherRuns(): RunRecord[] {
   const dir = runsFolder();
   if (!dir) return [];
   return listRuns(dir).runs.filter((r) => r.kind === 'teacher' && r.status === 'finished' && existsSync(join(dir, r.id, 'export', 'config.json')));
+}
+
+/** The finished runs of the store with an exported model of `kinds`. */
+function exportedRuns(kinds: readonly RunRecord['kind'][]): RunRecord[] {
+  const dir = runsFolder();
+  if (!dir) return [];
+  return listRuns(dir).runs.filter((r) => kinds.includes(r.kind) && r.status === 'finished' && existsSync(join(dir, r.id, 'export', 'config.json')));
 }
 
 /** The column names of a CSV, TSV or JSON-lines file (its header, or the keys of its first record). */
@@ -66,6 +74,12 @@ interface State {
   backend?: BackendSetting;
   name?: string;
   trainFile?: string;
+  /** A general run's export the student starts from. */
+  studentInit?: string;
+  corpus?: string[];
+  corpusText?: 'lines' | 'documents';
+  corpusField?: string;
+  corpusColumn?: string;
 }
 
 function pickFile(title: string, filters?: Record<string, string[]>): Thenable<string | undefined> {
@@ -199,17 +213,30 @@ function filesStep(s: State, next: (s: State) => Step): Step {
   };
 }
 
-function studentStep(s: State): Step {
+/** The student: a shape, or (task distillation) a finished general run to start from, whose shape it keeps. */
+function studentStep(s: State, next: (s: State) => Step = lossStep, offerGeneral = true): Step {
   return async (input) => {
     const presets = Object.values(STUDENT_PRESETS);
-    const items: Item<ModelShape | undefined>[] = [
+    const generals = offerGeneral ? exportedRuns(['general']) : [];
+    const items: Item<ModelShape | RunRecord | undefined>[] = [
       ...presets.map((p) => ({ label: p.label, detail: p.detail, value: p.shape })),
+      ...generals.map((r) => {
+        const st = (r.config as { student?: ModelShape }).student;
+        return { label: `$(rocket) From general run ${r.name}`, description: st ? `${st.layers} layers x ${st.hidden}` : undefined, detail: `the student of ${r.id} (general distillation), its projections and classifier fresh`, value: r };
+      }),
       { label: 'Custom…', detail: 'layers x hidden, heads, FFN size', value: undefined },
     ];
     const choice = await input.pick({ title: s.title, placeholder: 'The student\'s shape', items, active: items[presets.findIndex((p) => p.id === wizardDefaults().student)] });
+    s.studentInit = undefined;
+    if (choice.value && 'id' in choice.value) {
+      const run = choice.value;
+      s.studentInit = rel(join(runsFolder()!, run.id, 'export'));
+      s.shape = (run.config as { student: ModelShape }).student;
+      return next(s);
+    }
     if (choice.value) {
       s.shape = choice.value;
-      return lossStep(s);
+      return next(s);
     }
     const text = await input.input({
       title: s.title, prompt: 'Layers x hidden, heads, FFN size', value: '4x312, 12, 1200',
@@ -219,7 +246,77 @@ function studentStep(s: State): Step {
       },
     });
     s.shape = parseShape(text) as ModelShape;
-    return lossStep(s);
+    return next(s);
+  };
+}
+
+// ---- general distillation --------------------------------------------------------------------------
+
+function generalTeacherStep(s: State): Step {
+  return async (input) => {
+    const runs = exportedRuns(['teacher', 'pretrain']);
+    const items: Item<string>[] = [
+      { label: '$(folder-opened) A pre-trained BERT folder…', detail: 'a Hugging Face folder (BertModel, BertForMaskedLM, ...) with config.json, model.safetensors and vocab.txt', value: 'folder' },
+      ...runs.map((r) => ({ label: `$(mortar-board) ${r.name}`, description: `${r.kind} run`, detail: r.id, value: `run:${r.id}` })),
+    ];
+    const choice = await input.pick({ title: s.title, placeholder: 'The teacher to distil from (pre-trained; no task needed)', items });
+    if (choice.value === 'folder') {
+      const folder = await input.outside(() => pickFolder('The teacher: a pre-trained BERT folder'));
+      if (!existsSync(join(folder, 'config.json'))) {
+        void vscode.window.showWarningMessage(`${folder} has no config.json: pick a Hugging Face model folder.`);
+        return generalTeacherStep(s);
+      }
+      s.teacher = { kind: 'folder', path: rel(folder) };
+    } else {
+      s.teacher = { kind: 'run', runId: choice.value.slice(4) };
+    }
+    return corpusStep(s);
+  };
+}
+
+function pickCorpus(): Thenable<string[] | undefined> {
+  const ws = workspaceFolder();
+  return vscode.window
+    .showOpenDialog({ title: 'The corpus: .txt, .jsonl, .tsv or .csv files, or folders holding them', canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel: 'Use as corpus', defaultUri: ws ? vscode.Uri.file(ws) : undefined })
+    .then((u) => u?.map((x) => x.fsPath));
+}
+
+function corpusStep(s: State): Step {
+  return async (input) => {
+    const paths = await input.outside(() => pickCorpus().then((p) => (p?.length ? p : undefined)));
+    const formats = new Set(paths.map((p) => corpusFormatOf(p) ?? 'folder'));
+    s.corpus = paths.map(rel);
+    s.corpusText = 'lines';
+    s.corpusField = s.corpusColumn = undefined;
+    if (formats.has('txt') || formats.has('folder')) {
+      const items: Item<'lines' | 'documents'>[] = [
+        { label: 'A passage a line', detail: 'each non-blank line is one passage, cut at the max length', value: 'lines' },
+        { label: 'Documents', detail: 'blank-line separated documents, cut into windows of the max length', value: 'documents' },
+      ];
+      s.corpusText = (await input.pick({ title: s.title, placeholder: 'How the .txt files hold their text', items })).value;
+    }
+    const table = paths.find((p) => ['jsonl', 'tsv', 'csv'].includes(corpusFormatOf(p) ?? ''));
+    if (table) {
+      const columns = columnsOf(table);
+      const items: Item<string>[] = columns.map((c) => ({ label: c, value: c }));
+      const what = corpusFormatOf(table) === 'jsonl' ? 'field' : 'column';
+      const choice = items.length ? (await input.pick({ title: s.title, placeholder: `The ${what} with the text (${basename(table)})`, items })).value : 'text';
+      if (what === 'field') s.corpusField = choice;
+      else s.corpusColumn = choice;
+    }
+    return studentStep(s, (st) => epochsStep(st, backendStep), false);
+  };
+}
+
+/** Asks what a general-distillation run needs; undefined when the user cancels. */
+export async function askGeneral(): Promise<GeneralAnswers | undefined> {
+  const d = wizardDefaults();
+  const s: State = { title: 'LRC: New General Distillation Run' };
+  const done = await MultiStepInput.run(generalTeacherStep(s), 7);
+  if (!done || !s.teacher || s.teacher.kind === 'trainFirst' || !s.corpus || !s.shape || !s.epochs || !s.learningRate || !s.backend || !s.name) return undefined;
+  return {
+    name: s.name.trim(), teacher: s.teacher, corpus: s.corpus, text: s.corpusText ?? 'lines', ...(s.corpusField ? { field: s.corpusField } : {}), ...(s.corpusColumn ? { column: s.corpusColumn } : {}),
+    student: s.shape, epochs: s.epochs, learningRate: s.learningRate, backend: s.backend, evalEverySteps: d.evalEverySteps,
   };
 }
 
@@ -281,7 +378,8 @@ export const BACKEND_DETAILS: Record<BackendSetting, string> = {
 function nameStep(s: State): Step {
   return async (input) => {
     const task = s.data ? describeData(s.data as Record<string, unknown>).split(' ')[0].replace(/[^A-Za-z0-9-]/g, '') : 'run';
-    const proposed = s.loss ? `${task}-${s.loss === 'both' ? 'lrc' : s.loss}-${s.shape?.layers}x${s.shape?.hidden}` : `${task}-teacher-${s.shape?.layers}x${s.shape?.hidden}`;
+    const proposed = s.corpus ? `general-${s.shape?.layers}x${s.shape?.hidden}`
+      : s.loss ? `${task}-${s.loss === 'both' ? 'lrc' : s.loss}-${s.shape?.layers}x${s.shape?.hidden}${s.studentInit ? '-from-general' : ''}` : `${task}-teacher-${s.shape?.layers}x${s.shape?.hidden}`;
     s.name = await input.input({
       title: s.title, prompt: 'A name for the run (and its config file in .lrc/configs/)', value: s.name ?? proposed,
       validate: (v) => (/^[\w .()-]{1,80}$/.test(v.trim()) ? undefined : 'use 1 to 80 letters, digits, spaces, dots, dashes or parentheses'),
@@ -299,7 +397,7 @@ export async function askNewRun(): Promise<NewRunAnswers | undefined> {
   if (!done || !s.teacher || !s.data || !s.shape || !s.loss || s.split === undefined || !s.epochs || !s.learningRate || !s.backend || !s.name) return undefined;
   return {
     name: s.name.trim(), teacher: s.teacher, data: s.data, student: s.shape, loss: s.loss, split: s.split, epochs: s.epochs,
-    learningRate: s.learningRate, backend: s.backend, evalEverySteps: d.evalEverySteps,
+    learningRate: s.learningRate, backend: s.backend, evalEverySteps: d.evalEverySteps, ...(s.studentInit ? { studentInit: s.studentInit } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ const testFiles: Array<[name: string, load: () => Promise<unknown>]> = [
   ['analysis.test', () => import('./analysis.test')],
   ['sweeps.test', () => import('./sweeps.test')],
   ['errors.test', () => import('./errors.test')],
+  ['general.test', () => import('./general.test')],
 ];
 
 export async function run(): Promise<void> {
