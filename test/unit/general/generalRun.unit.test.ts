@@ -148,6 +148,11 @@ test('the CLI: distill-general, then distill --student-init from that run', asyn
   const lrc = readRun(join(s.runs, lrcId));
   assert.equal((lrc.config as { studentInit: string }).studentInit, join(s.runs, id!, 'export'));
   assert.match(task.stdout, /student started from .*export \(1 layers x 16, 2 heads, FFN 32\); its projections start fresh/);
+  // train-student --init takes the general run as well: the student alone on the task, from the general student
+  const alone = cli(['train-student', '--init', id!, '--task', 'file', '--train', s.files.train, '--dev', s.files.dev, '--text-column', 'sentence', '--max-steps', '3', ...common], dir);
+  assert.equal(alone.code, 0, alone.stderr);
+  assert.match(alone.stdout, /student run (\S+): finished/);
+  assert.match(alone.stdout, /has no bert\.pooler\.dense\.weight|has no classifier\.weight/);
   // export writes the student as a BertModel folder again (float16 here); eval says what a general run has instead
   const out = join(dir, 'student-f16');
   const exp = cli(['export', id!, '--out', out, '--dtype', 'f16', '--runs', s.runs], dir);
