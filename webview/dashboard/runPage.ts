@@ -202,7 +202,7 @@ export class RunPage {
     const step = Math.max(r.step, s.lastStep);
     const facts: [string, string, string][] = [
       ['run-step', 'Step', `${step} / ${r.totalSteps || '?'}`],
-      ['run-stage', 'Stage', this.distils() ? String(s.stages.length ? s.stages[s.stages.length - 1] : r.stage) : 'fine-tuning'],
+      ['run-stage', 'Stage', this.distils() ? String(s.stages.length ? s.stages[s.stages.length - 1] : r.stage) : r.kind === 'general' ? 'general distillation (one stage, COS-NCE)' : 'fine-tuning'],
       ['run-best', 'Best', r.best ? `${r.best.metric} ${fmt(r.best.value)} at step ${r.best.step}` : '–'],
       ['run-loss', 'Last loss', s.clean.total.length ? fmt(s.clean.total[s.clean.total.length - 1] ?? NaN) : '–'],
       ['run-device', 'Device', r.device ?? '–'],
