@@ -36,10 +36,12 @@ export class LineSplitter {
   }
 }
 
-/** The CLI's error: its last non-empty stderr line (a UserError is one line), else the exit. */
+/** The CLI's error: its last non-empty stderr line (a UserError is one line) without the program's
+ * name, else the exit. */
 export function failureLine(stderr: string, exit: { code: number | null; signal: string | null }): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1] ?? `setup-native ended with ${exit.signal ?? `exit code ${exit.code}`} and printed no error`;
+  const last = lines[lines.length - 1];
+  return last ? last.replace(/^lrc-distill: /, '') : `setup-native ended with ${exit.signal ?? `exit code ${exit.code}`} and printed no error`;
 }
 
 /** The build log named in the CLI's error line, if any. */

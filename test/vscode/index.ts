@@ -13,6 +13,7 @@ const testFiles: Array<[name: string, load: () => Promise<unknown>]> = [
   ['sweeps.test', () => import('./sweeps.test')],
   ['errors.test', () => import('./errors.test')],
   ['general.test', () => import('./general.test')],
+  ['nativeSetup.test', () => import('./nativeSetup.test')],
 ];
 
 export async function run(): Promise<void> {

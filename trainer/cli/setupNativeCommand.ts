@@ -75,6 +75,7 @@ export async function setupNativeCommand(ctx: CliContext): Promise<number> {
       console.error(`setup-native: cancelled (${cancelled}); nothing was installed (log: ${logFile})`);
       return EXIT.interrupted;
     }
+    detail(`failed: ${(err as Error).message}`);
     if (err instanceof UserError) throw new UserError(`setup-native: ${err.message} (log: ${logFile}; nothing was installed)`, err.where);
     throw err;
   } finally {

@@ -27,7 +27,7 @@ test('chunks are cut into whole lines, blank lines dropped, the last one given a
 });
 
 test("the error is the CLI's last stderr line, and its build log is found in it", () => {
-  const stderr = 'cancelling nothing\nsetup-native: node-gyp could not build the tfjs binding: error: x.h: No such file (log: /home/u/.cache/lrc-distill/native/setup-cpu.log; nothing was installed)\n';
+  const stderr = 'cancelling nothing\nlrc-distill: setup-native: node-gyp could not build the tfjs binding: error: x.h: No such file (log: /home/u/.cache/lrc-distill/native/setup-cpu.log; nothing was installed)\n';
   const line = failureLine(stderr, { code: 2, signal: null });
   assert.ok(line.startsWith('setup-native: node-gyp could not build'), line);
   assert.equal(logFileOf(line), '/home/u/.cache/lrc-distill/native/setup-cpu.log');
