@@ -37,7 +37,7 @@ function runDemo() {
     console.log(`The demo has run before (its runs are in ${runsDir}); \`npm start -- --demo\` runs it again.`);
     return;
   }
-  console.log(`Running the demo job into ${runsDir} (about 10 minutes on 2 cores); follow it in the LRC Distill view.`);
+  console.log(`Running the demo job into ${runsDir} (about 4 minutes on 2 cores with the native backend, 8 on WebAssembly); follow it in the LRC Distill view.`);
   spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'demo', '--runs', runsDir], { cwd: workspace, stdio: 'inherit' });
 }
 
