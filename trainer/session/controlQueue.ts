@@ -1,20 +1,27 @@
 // Control requests to a running session, from two sources: the host over IPC (push) and the run's
 // control.jsonl (one request a line, appended by any process: the extension steering a run that the CLI
 // started). The session drains the queue between steps.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { duplicateKeyError, findDuplicateKey } from '../errors';
 import { ControlRequestSchema, type ControlRequest } from '../protocol';
 import { describeZodError } from '../server';
 
 export class ControlQueue {
   private readonly queue: ControlRequest[] = [];
   private fileOffset = 0;
+  /** Lines of the control file before fileOffset, so that a warning names the line. */
+  private fileLines = 0;
 
   constructor(
     private readonly controlFile: string,
     private readonly log: (level: 'warn', message: string) => void,
   ) {
     // Requests written before this session started belong to an earlier one.
-    this.fileOffset = existsSync(controlFile) ? statSync(controlFile).size : 0;
+    if (existsSync(controlFile)) {
+      const before = readFileSync(controlFile);
+      this.fileOffset = before.length;
+      for (const byte of before) if (byte === 10) this.fileLines += 1;
+    }
   }
 
   push(request: ControlRequest): void {
@@ -43,12 +50,20 @@ export class ControlQueue {
     if (end < 0) return; // a line still being written
     this.fileOffset += Buffer.byteLength(text.slice(0, end + 1));
     for (const line of text.slice(0, end).split('\n')) {
+      this.fileLines += 1;
       if (!line.trim()) continue;
       let raw: unknown;
       try {
         raw = JSON.parse(line);
       } catch {
-        this.log('warn', `${this.controlFile}: ignored a line that is not JSON: ${line.slice(0, 80)}`);
+        this.log('warn', `${this.controlFile}:${this.fileLines}: ignored a line that is not JSON: ${line.slice(0, 80)}`);
+        continue;
+      }
+      // JSON.parse keeps the last of a key given twice ({"type":"setWeights","alpha":1,"alpha":0}): which
+      // one was meant is not known, so the request is not applied
+      const duplicate = findDuplicateKey(line);
+      if (duplicate) {
+        this.log('warn', `ignored the request: ${duplicateKeyError(this.controlFile, { ...duplicate, line: this.fileLines }).message}`);
         continue;
       }
       const parsed = ControlRequestSchema.safeParse(raw);

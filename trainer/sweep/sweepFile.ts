@@ -22,6 +22,7 @@
 // axis: the report's means, spreads and pairings are over it.
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseJsonFile } from '../errors';
 import { describeZodError, UserError } from '../server';
 
 const positiveInt = z.number().int().positive();
@@ -119,11 +120,6 @@ export function parseSweepFile(json: unknown, source: string): SweepFile {
 /** Reads and validates a sweep file (JSON). */
 export function readSweepFile(path: string): SweepFile {
   if (!existsSync(path)) throw new UserError(`${path}: sweep file not found`, path);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`, path);
-  }
-  return parseSweepFile(json, path);
+  // the one JSON path: a syntax error or a key given twice is one line at its file:line
+  return parseSweepFile(parseJsonFile(readFileSync(path, 'utf8'), path, 'a sweep file (a JSON object)'), path);
 }

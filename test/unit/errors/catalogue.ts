@@ -138,6 +138,11 @@ export const CATALOGUE: CatalogueRow[] = [
 
   // ---- run configs ------------------------------------------------------------------------------
   { area: 'run config', case: 'unknown field', input: '`"optim": { "batchsize": 8 }` (for batchSize)', fragment: "config.json:23: optim: Unrecognized key(s) in object: 'batchsize'", exit: 2, setup: (ctx) => withConfig(ctx, { optim: { batchsize: 8 } }) },
+  { area: 'run config', case: 'a key given twice', input: '`"optim": { "batchSize": 8, "maxSteps": 2, "batchSize": 4 }`', fragment: 'config.json:23: optim.batchSize: expected each key once in an object, found "batchSize" given a second time; remove one of them (JSON keeps only the last, silently)', exit: 2, setup: (ctx) => {
+    const file = configFile(ctx, {});
+    ctx.write('config.json', ctx.read('config.json').toString('utf8').replace('"maxSteps": 2', '"maxSteps": 2,\n    "batchSize": 4'));
+    return ['train-teacher', '--config', file, '--plain'];
+  } },
   { area: 'run config', case: 'wrong type', input: '`"seed": "42"`', fragment: 'config.json:24: seed: Expected number, received string, found "42"', exit: 2, setup: (ctx) => withConfig(ctx, { seed: '42' }) },
   { area: 'run config', case: 'out-of-range loss weight', input: '`"stages": { "stage2": { "alpha": 1, "beta": 1, "gamma": -1 } }`', fragment: 'stages.stage2.gamma: Number must be greater than or equal to 0, found -1', exit: 2, setup: (ctx) => withConfig(ctx, { stages: { stage2: { alpha: 1, beta: 1, gamma: -1 } } }) },
   { area: 'run config', case: 'negative epsilon', input: '`"stages": { "epsilon": -0.5 }`', fragment: 'stages.epsilon: Number must be greater than or equal to 0, found -0.5', exit: 2, setup: (ctx) => withConfig(ctx, { stages: { epsilon: -0.5 } }) },
@@ -362,7 +367,8 @@ export const CATALOGUE: CatalogueRow[] = [
 
   // ---- sweep files ------------------------------------------------------------------------------
   { area: 'sweep file', case: 'file not found', input: '`sweep nope.sweep.json`', fragment: 'nope.sweep.json: sweep file not found', exit: 2, setup: () => ['sweep', 'nope.sweep.json', '--dry-run'] },
-  { area: 'sweep file', case: 'not JSON', input: 'a sweep file with a trailing comma', fragment: 's.sweep.json: not valid JSON (Expected double-quoted property name in JSON at position 30', exit: 2, setup: (ctx) => sweep(ctx, '{ "axes": { "seed": [1, 2] }, }\n') },
+  { area: 'sweep file', case: 'not JSON', input: 'a sweep file with a trailing comma', fragment: 's.sweep.json:1: expected valid JSON: a string in double quotes, found `}`', exit: 2, setup: (ctx) => sweep(ctx, '{ "axes": { "seed": [1, 2] }, }\n') },
+  { area: 'sweep file', case: 'a key given twice', input: '`"axes": { "seed": [1, 2], "seed": [3] }`', fragment: 's.sweep.json:4: axes.seed: expected each key once in an object, found "seed" given a second time; remove one of them (JSON keeps only the last, silently)', exit: 2, setup: (ctx) => sweep(ctx, '{\n  "base": { "kind": "student", "data": { "task": "demo" } },\n  "axes": { "seed": [1, 2],\n    "seed": [3] }\n}\n') },
   { area: 'sweep file', case: 'unknown field', input: '`"teachers": {}` (for teacher)', fragment: "s.sweep.json: (message): Unrecognized key(s) in object: 'teachers'", exit: 2, setup: (ctx) => sweep(ctx, { base: SWEEP_BASE, axes: { seed: [1] }, teachers: {} }) },
   { area: 'sweep file', case: 'axis naming no config field', input: '`"axes": { "stages.epsilonn": [0, 0.1] }`', fragment: "run stages.epsilonn=0: stages: Unrecognized key(s) in object: 'epsilonn'", exit: 2, setup: (ctx) => sweep(ctx, { base: SWEEP_BASE, axes: { 'stages.epsilonn': [0, 0.1] } }) },
   { area: 'sweep file', case: 'axis value out of range', input: '`"axes": { "stages.split": [0.5, 2] }`', fragment: 'run stages.split=2: stages.split: Number must be less than or equal to 1, found 2', exit: 2, setup: (ctx) => sweep(ctx, { base: SWEEP_BASE, axes: { 'stages.split': [0.5, 2] } }) },

@@ -47,6 +47,27 @@ test('JSON: a syntax error at its line, with what was expected and found; an emp
   assert.equal(at('\ufeff{"a": 1}'), 'parsed');
 });
 
+test('JSON: a key given twice in one object is refused at the line of its second occurrence, with its path', () => {
+  const at = (text: string) => {
+    try {
+      parseJsonFile(text, 'c.json');
+      return 'parsed';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const tail = 'expected each key once in an object, found "lr" given a second time; remove one of them (JSON keeps only the last, silently)';
+  assert.equal(at('{\n  "optim": {\n    "lr": 1,\n    "batchSize": 8,\n    "lr": 2\n  }\n}'), `c.json:5: optim.lr: ${tail}`);
+  // the same key after unescaping is the same key; at the top level the path is the key
+  assert.equal(at('{ "lr": 1,\n "\\u006cr": 2 }'), `c.json:2: lr: ${tail}`);
+  // inside an array element, the element's index is in the path
+  assert.match(at('{ "runs": [ {}, { "seed": 1, "seed": 2 } ] }'), /^c\.json:1: runs\.1\.seed: expected each key once/);
+  // the same key in two objects, and keys that differ only in case, are fine
+  assert.equal(at('{ "a": { "x": 1 }, "b": { "x": 1 }, "X": 1, "x": 2 }'), 'parsed');
+  // a syntax error is still reported as one
+  assert.match(at('{ "a": 1, "a": }'), /^c\.json:1: expected valid JSON: a value/);
+});
+
 test('the line of a field in a JSON text: the key\'s line, an array element\'s, else the nearest enclosing member', () => {
   const text = JSON.stringify({ kind: 'teacher', optim: { batchSize: 0, epochs: 3 }, loss: { layerMapping: [1, 2, 9] } }, null, 2);
   const lines = text.split('\n');

@@ -42,3 +42,9 @@ test('not valid JSON: the line of the syntax error', () => {
   const r = refusal(['{', '  "kind": "teacher",', '  "model": {"layers": 1}', '  "optim": {"epochs": 1}', '}'].join('\n'));
   assert.equal(r.message, `${r.file}:4: expected valid JSON: ',' or '}' after a member of an object, found \`"optim": {"epochs": 1}\``);
 });
+
+test('Start Run From Config: a key given twice is refused at its line, as the CLI refuses it', () => {
+  const text = JSON.stringify({ kind: 'teacher', name: 't', data: DATA, model: SHAPE, optim: { epochs: 1 } }, null, 2).replace('"epochs": 1', '"epochs": 1,\n    "epochs": 3');
+  const r = refusal(text);
+  assert.equal(r.message, `${r.file}:${r.lines.lastIndexOf('    "epochs": 3') + 1}: optim.epochs: expected each key once in an object, found "epochs" given a second time; remove one of them (JSON keeps only the last, silently)`);
+});
