@@ -71,3 +71,22 @@ export function readMetrics(file: string): MetricsRecord[] {
   });
   return out;
 }
+
+/**
+ * The last step a run's history reached: the highest step of its progress records (0 without any). A
+ * line that is not whole JSON is skipped: this only asks whether the run has trained at all.
+ */
+export function stepsInHistory(file: string): number {
+  if (!existsSync(file)) return 0;
+  let steps = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"progress"')) continue;
+    try {
+      const v = JSON.parse(line) as { type?: unknown; step?: unknown };
+      if (v.type === 'progress' && typeof v.step === 'number' && v.step > steps) steps = v.step;
+    } catch {
+      // a torn line: setAsideTornLine deals with it
+    }
+  }
+  return steps;
+}

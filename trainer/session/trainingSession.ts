@@ -15,7 +15,7 @@ import { disposeBertInputs, toBertInputs, toLabelTensor } from '../data/tensors'
 import { effectiveLoss, effectiveOptim, effectiveStages, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
 import type { BackendReport, ControlRequest, ErrorInfo, Evaluation, Progress } from '../protocol';
-import { appendMetrics, setAsideTornLine } from '../runs/metricsLog';
+import { appendMetrics, setAsideTornLine, stepsInHistory } from '../runs/metricsLog';
 import { runPaths } from '../runs/runFolder';
 import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
 import type { RunRecord, RunStatus } from '../runs/runRecord';
@@ -119,6 +119,19 @@ export class TrainingSession {
     const resuming = !!this.options.resume && existsSync(join(lastCheckpoint, 'state.json'));
     if (!this.options.resume && record.progress.step > 0) {
       throw new UserError(`run ${record.id} has already trained ${record.progress.step} steps: resume it instead of starting it again`, 'run');
+    }
+    if (this.options.resume && !resuming) {
+      // A run that has trained but has no checkpoint (it stopped or crashed before its first one, or the
+      // folder lost it) would start again from step 0 in this folder, its new history mixed into the old:
+      // refused, the folder left as it is.
+      const steps = Math.max(record.progress.step, stepsInHistory(this.paths.metrics));
+      if (steps > 0) {
+        throw new UserError(
+          `run ${record.id} has trained ${steps} steps but has no checkpoint to resume from (no ${join(lastCheckpoint, 'state.json')}): ` +
+            `its history is kept as it is; start a new run with the same config: ${newRunCommand(record.kind, join(this.runDir, 'config.json'))}`,
+          'run',
+        );
+      }
     }
     // The checkpoint is read before the run is claimed: one that cannot be read leaves the folder as it was.
     const ckpt = resuming ? readTrainingCheckpoint(lastCheckpoint) : undefined;
@@ -415,4 +428,11 @@ export class TrainingSession {
   private metrics(record: { type: string; step: number } & Record<string, unknown>): void {
     appendMetrics(this.paths.metrics, { ...record, time: new Date().toISOString() });
   }
+}
+
+/** The CLI command that starts a new run of `kind` from a run config file. */
+export function newRunCommand(kind: RunRecord['kind'], configFile: string): string {
+  const command = { teacher: 'train-teacher', student: 'train-student', pretrain: 'pretrain', lrc: 'distill', mse: 'distill --loss mse', general: 'distill-general' }[kind];
+  const quoted = /^[\w./:@+-]+$/.test(configFile) ? configFile : `'${configFile.replace(/'/g, `'\\''`)}'`;
+  return `lrc-distill ${command} --config ${quoted}`;
 }

@@ -2,6 +2,9 @@
 // message it must give and the exit code. catalogue.unit.test.ts runs every row through the CLI (and
 // checks that nothing else in the row's folder changed); printCatalogue.ts prints docs/errors.md from
 // the same rows. No node:test here, so that the printer can import it.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './cliRun';
 import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../../trainer/checkpoint/safetensors';
 
 export type Area = 'usage' | 'run config' | 'data file' | 'corpus' | 'tokenizer' | 'checkpoint' | 'run folder' | 'control request' | 'sweep file';
@@ -318,6 +321,25 @@ export const CATALOGUE: CatalogueRow[] = [
       const aside = ctx.read(`.lrc/runs/${id}/metrics.jsonl.torn`).toString('utf8');
       if (aside !== '{"type":"progress","st\n') throw new Error(`the torn line was not kept as it was: ${JSON.stringify(aside)}`);
       for (const line of metrics.trimEnd().split('\n')) JSON.parse(line); // every line whole
+    },
+  },
+  {
+    area: 'run folder', case: 'resume without a checkpoint', input: '`resume` of a stopped run that has trained 2 steps but has no checkpoints/last/ (nothing is rewritten)', fragment: 'has trained 2 steps but has no checkpoint to resume from (no ', exit: 2,
+    setup: (ctx) => {
+      const id = ctx.run((r) => (r.status = 'stopped'));
+      rmSync(join(ctx.dir, `.lrc/runs/${id}/checkpoints/last`), { recursive: true });
+      return ['resume', id, '--plain'];
+    },
+    check: (ctx, out) => {
+      const id = /run (\S+) has trained/.exec(out.stderr)?.[1];
+      const config = join(ctx.dir, `.lrc/runs/${id}/config.json`);
+      assertHas(out.stderr, `its history is kept as it is; start a new run with the same config: lrc-distill train-teacher --config ${config}`);
+      // the command it gives makes a new run that trains; the old folder is left as it was
+      const before = ctx.read(`.lrc/runs/${id}/metrics.jsonl`);
+      const again = cli(['train-teacher', '--config', config, '--plain'], ctx.dir);
+      if (again.code !== 0 || !/teacher run (\S+): finished/.test(again.stdout)) throw new Error(`the command given did not train: ${again.stderr}`);
+      if (/teacher run (\S+): finished/.exec(again.stdout)?.[1] === id) throw new Error('the command given trained in the old folder');
+      if (!ctx.read(`.lrc/runs/${id}/metrics.jsonl`).equals(before)) throw new Error('the old history changed');
     },
   },
   { area: 'run folder', case: 'run id unknown', input: '`eval nope`', fragment: "no run 'nope' in ", exit: 2, setup: (ctx) => (ctx.run(), ['eval', 'nope']) },
