@@ -8,6 +8,7 @@ import { baselineConfigOf, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
 import { createRun, findRunDir, readRun, shortRunId, updateRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
+import { acquireRunLock, type RunLock } from '../runs/runLock';
 import { UserError } from '../server';
 import { TrainingSession } from '../session/trainingSession';
 import { resolveTeacherCache } from '../perf/teacherCacheSetting';
@@ -38,7 +39,17 @@ function onInterrupt(): void {
   current?.control({ type: 'stop' });
 }
 
-export async function runSession(ctx: CliContext, runDir: string, resume: boolean): Promise<RunRecord> {
+export async function runSession(ctx: CliContext, runDir: string, resume: boolean, lock?: RunLock): Promise<RunRecord> {
+  // every run this process trains holds its folder's claim lock until it ends (a resume takes it earlier)
+  const claim = lock ?? acquireRunLock(runDir, (m) => console.error(m));
+  try {
+    return await trainHolding(ctx, runDir, resume);
+  } finally {
+    if (!lock) claim.release();
+  }
+}
+
+async function trainHolding(ctx: CliContext, runDir: string, resume: boolean): Promise<RunRecord> {
   const record = readRun(runDir);
   const config = parseRunConfig(record.config, `${runDir}/run.json (config)`);
   // a resumed run may move to another backend (--backend): its checkpoint is plain float32 tensors
@@ -173,10 +184,17 @@ export async function resumeCommand(ctx: CliContext): Promise<number> {
   const id = ctx.positionals[0];
   if (!id) throw new UserError('resume needs a run id: lrc-distill resume <run>', 'run');
   const dir = findRunDir(ctx.runsDir, id);
-  const record = readRun(dir);
-  if (record.status === 'running' || record.status === 'paused') throw new UserError(`run ${record.id} is ${record.status} in process ${record.owner?.pid}: it cannot be resumed twice`, 'run');
-  if (record.status === 'finished') throw new UserError(`run ${record.id} has finished: nothing to resume`, 'run');
-  const done = await runSession(ctx, dir, true);
-  console.log(summary(done, dir));
-  return exitCodeOf(done);
+  // the claim lock before the status check: of two resumes started at once, one claims the run and the
+  // other is told who holds it (trainer/runs/runLock.ts)
+  const lock = acquireRunLock(dir, (m) => console.error(m));
+  try {
+    const record = readRun(dir);
+    if (record.status === 'running' || record.status === 'paused') throw new UserError(`run ${record.id} is ${record.status} in process ${record.owner?.pid}: it cannot be resumed twice`, 'run');
+    if (record.status === 'finished') throw new UserError(`run ${record.id} has finished: nothing to resume`, 'run');
+    const done = await runSession(ctx, dir, true, lock);
+    console.log(summary(done, dir));
+    return exitCodeOf(done);
+  } finally {
+    lock.release();
+  }
 }

@@ -342,6 +342,20 @@ export const CATALOGUE: CatalogueRow[] = [
       if (!ctx.read(`.lrc/runs/${id}/metrics.jsonl`).equals(before)) throw new Error('the old history changed');
     },
   },
+  {
+    area: 'run folder', case: 'resume of a run another process holds', input: '`resume` of a stopped run whose run.lock is held by a live process (a resume started at the same instant)', fragment: ' (since 2026-12-07T19:00:00.000Z; ', exit: 2,
+    setup: (ctx) => {
+      const id = ctx.run((r) => (r.status = 'stopped'));
+      const owner = ctx.liveOwner();
+      ctx.write(`.lrc/runs/${id}/run.lock`, JSON.stringify({ pid: owner.pid, hostname: owner.hostname, startedAt: '2026-12-07T19:00:00.000Z', renewedAt: new Date().toISOString() }) + '\n');
+      return ['resume', id, '--plain'];
+    },
+    check: (ctx, out) => {
+      const owner = ctx.liveOwner();
+      assertHas(out.stderr, ` is claimed by process ${String(owner.pid)} on ${String(owner.hostname)} (since 2026-12-07T19:00:00.000Z; `);
+      assertHas(out.stderr, 'run.lock): it cannot be resumed twice');
+    },
+  },
   { area: 'run folder', case: 'run id unknown', input: '`eval nope`', fragment: "no run 'nope' in ", exit: 2, setup: (ctx) => (ctx.run(), ['eval', 'nope']) },
   {
     area: 'run folder', case: 'run id ambiguous', input: '`eval 2` where two run ids start with 2', fragment: "'2' matches 2 runs in ", exit: 2,
