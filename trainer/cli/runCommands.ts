@@ -6,7 +6,7 @@ import { selectProcessBackend } from '../backend/processBackend';
 import { resolveThreads } from '../backend/threadsSetting';
 import { baselineConfigOf, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
-import { createRun, findRunDir, readRun, shortRunId, updateRun } from '../runs/runStore';
+import { createRun, endUnstarted, findRunDir, readRun, shortRunId, updateRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
 import { UserError } from '../server';
@@ -151,14 +151,30 @@ export async function distillCommand(ctx: CliContext): Promise<number> {
     baseline = createRunFromConfig(ctx, mseRaw, 'baseline config');
     updateRun(main.dir, (r) => ({ ...r, pairedRunId: baseline!.record.id }));
   }
-  const first = await runSession(ctx, main.dir, false);
+  // the baseline waits on the LRC run: if that one does not finish, the baseline is ended with the
+  // reason (not left "queued" for ever in `runs`, the explorer and a sweep's status)
+  const partnerEnded = (status: string, reason: string | undefined) => {
+    if (!baseline) return;
+    const message = `not started: its paired LRC run ${main.record.id} ${status}${reason ? ` (${reason})` : ''}; lrc-distill resume ${baseline.record.id} trains it on its own`;
+    if (endUnstarted(baseline.dir, status === 'stopped' ? 'stopped' : 'failed', message)) console.error(`${mseTag(baseline.record.id)} ${message}`);
+  };
+  let first: RunRecord;
+  try {
+    first = await runSession(ctx, main.dir, false);
+  } catch (e) {
+    partnerEnded('failed', e instanceof Error ? e.message : String(e));
+    throw e;
+  }
   console.log(summary(first, main.dir));
+  if (baseline && first.status !== 'finished') partnerEnded(first.status, first.error?.message);
   if (!baseline || first.status !== 'finished') return exitCodeOf(first);
   const second = await runSession(ctx, baseline.dir, false);
   console.log(summary(second, baseline.dir));
   if (second.status === 'finished' && main.config.eval.analysis) await runPairedAnalysis(main.dir, baseline.dir, (m) => console.log(m));
   return Math.max(exitCodeOf(first), exitCodeOf(second));
 }
+
+const mseTag = (id: string) => `[${shortRunId(id)}]`;
 
 /** analyze <lrc run>: the paired analysis of an LRC run and its MSE baseline (both finished). */
 export async function analyzeCommand(ctx: CliContext): Promise<number> {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { writeJsonAtomic } from '../util/atomicFile';
 import { describeZodError, InputError, parseJsonFile, UserError } from '../errors';
 import { ownerIsGone } from './liveness';
+import { appendMetrics } from './metricsLog';
 import { runPaths } from './runFolder';
 import { LIVE_STATUSES, RUN_FORMAT_VERSION, RunRecordSchema, type RunKind, type RunRecord } from './runRecord';
 
@@ -125,6 +126,20 @@ export function updateRun(dir: string, change: (r: RunRecord) => RunRecord): Run
   const next = RunRecordSchema.parse(change(readRunRecord(dir)));
   writeJsonAtomic(runPaths(dir).record, next);
   return next;
+}
+
+/**
+ * Ends a run that is still queued without starting it, because the run it waits on did not finish (the
+ * paired MSE run of an LRC run that failed): its run.json and metrics.jsonl say so with `message`,
+ * instead of "queued" for ever. A run that is no longer queued is left alone. The run can still be
+ * started later with resume (it has no steps). Returns the record, or undefined when left alone.
+ */
+export function endUnstarted(dir: string, status: 'failed' | 'stopped', message: string, now = new Date()): RunRecord | undefined {
+  if (readRunRecord(dir).status !== 'queued') return undefined;
+  const ended = updateRun(dir, (r) => (r.status === 'queued' ? { ...r, status, endedAt: now.toISOString(), error: { message } } : r));
+  if (ended.status !== status) return undefined;
+  appendMetrics(runPaths(dir).metrics, { type: 'status', step: 0, time: now.toISOString(), status, error: message });
+  return ended;
 }
 
 /** Marks this process as the owner of a run, with a fresh heartbeat. */
