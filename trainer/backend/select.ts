@@ -126,7 +126,7 @@ export async function chooseBackend(list: readonly BackendCandidate[], options: 
       const { version, device } = await candidate.load(options);
       return { backend: candidate.backend, package: candidate.package, version, device, rejected };
     } catch (err) {
-      rejected.push({ name: candidate.package, reason: reasonOf(err) });
+      rejected.push({ name: candidate.package, reason: messageOf(err) });
     }
   }
   const reasons = rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
@@ -210,10 +210,6 @@ function withSlash(dir: string): string {
 }
 
 /** Why a backend was not used, in words for the user (requireNative says how to install a missing one). */
-function reasonOf(err: unknown): string {
-  return messageOf(err);
-}
-
 function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message.split('\n')[0];
   if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);

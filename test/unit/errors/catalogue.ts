@@ -5,6 +5,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './cliRun';
+import { tempDir } from '../helpers/tempDir';
+import { writeTinyTask } from '../session/tinyTask';
 import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../../trainer/checkpoint/safetensors';
 
 export type Area = 'usage' | 'run config' | 'data file' | 'corpus' | 'tokenizer' | 'checkpoint' | 'run folder' | 'control request' | 'sweep file';
@@ -67,6 +69,17 @@ export interface CatalogueRow {
 /** Small shapes and steps for every command that trains. */
 export const TINY = ['--max-length', '16', '--batch-size', '8', '--max-steps', '2', '--eval-every', '2', '--no-analysis', '--plain', '--backend', 'wasm'];
 export const SHAPE = ['--layers', '1', '--hidden', '16', '--heads', '2', '--ffn', '32'];
+
+/** A finished tiny teacher run, trained through the CLI in a new folder (`prefix` names it): the fixture
+ * the catalogue's rows and the run-lock tests copy. */
+export function trainTinyTeacherRun(prefix: string): { dir: string; runDir: string; id: string } {
+  const dir = tempDir(prefix);
+  const files = writeTinyTask(dir, 32, 16);
+  const r = cli(['train-teacher', '--task', 'file', '--train', files.train, '--dev', files.dev, '--text-column', 'sentence', '--label-column', 'label', ...SHAPE, ...TINY], dir);
+  if (r.code !== 0) throw new Error(`the tiny teacher run failed (exit ${r.code}): ${r.stderr}${r.stdout}`);
+  const id = /teacher run (\S+): finished/.exec(r.stdout)![1];
+  return { dir, runDir: join(dir, '.lrc', 'runs', id), id };
+}
 const fileTask = (train: string, dev: string, columns: string[] = ['--text-column', 'sentence', '--label-column', 'label']) => ['--task', 'file', '--train', train, '--dev', dev, ...columns];
 const teacher = (ctx: RowContext, extra: string[] = []) => {
   const { train, dev } = ctx.tinyTask();

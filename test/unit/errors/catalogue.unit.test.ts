@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { tempDir } from '../helpers/tempDir';
 import { changed, cli, snapshot, STACK_LINE } from './cliRun';
 import { writeTinyTask } from '../session/tinyTask';
-import { AREAS, CATALOGUE, SHAPE, TINY, type CatalogueRow, type RowContext } from './catalogue';
+import { AREAS, CATALOGUE, trainTinyTeacherRun, type CatalogueRow, type RowContext } from './catalogue';
 import { catalogueMarkdown } from './printCatalogue';
 
 const root = join(__dirname, '..', '..', '..');
@@ -19,13 +19,8 @@ const root = join(__dirname, '..', '..', '..');
 let fixture: { dir: string; runDir: string; id: string; exportDir: string };
 
 before(() => {
-  const dir = tempDir('lrc-catalogue-fixture-');
-  const files = writeTinyTask(dir, 32, 16);
-  const r = cli(['train-teacher', '--task', 'file', '--train', files.train, '--dev', files.dev, '--text-column', 'sentence', '--label-column', 'label', ...SHAPE, ...TINY], dir);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  const id = /teacher run (\S+): finished/.exec(r.stdout)![1];
-  const runDir = join(dir, '.lrc', 'runs', id);
-  fixture = { dir, runDir, id, exportDir: join(runDir, 'export') };
+  const run = trainTinyTeacherRun('lrc-catalogue-fixture-');
+  fixture = { ...run, exportDir: join(run.runDir, 'export') };
 });
 
 function rowContext(dir: string): RowContext {

@@ -12,20 +12,14 @@ import { pathToFileURL } from 'node:url';
 import { acquireRunLock, LOCK_FILE } from '../../../trainer/runs/runLock';
 import { STALE_HEARTBEAT_MS } from '../../../trainer/runs/liveness';
 import { cli } from '../errors/cliRun';
-import { SHAPE, TINY } from '../errors/catalogue';
-import { writeTinyTask } from '../session/tinyTask';
+import { trainTinyTeacherRun } from '../errors/catalogue';
 import { tempDir } from '../helpers/tempDir';
 
 const root = join(__dirname, '..', '..', '..');
 let fixture: { dir: string; runDir: string; id: string };
 
 before(() => {
-  const dir = tempDir('lrc-lock-fixture-');
-  const files = writeTinyTask(dir, 32, 16);
-  const r = cli(['train-teacher', '--task', 'file', '--train', files.train, '--dev', files.dev, '--text-column', 'sentence', '--label-column', 'label', ...SHAPE, ...TINY], dir);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  const id = /teacher run (\S+): finished/.exec(r.stdout)![1];
-  fixture = { dir, runDir: join(dir, '.lrc', 'runs', id), id };
+  fixture = trainTinyTeacherRun('lrc-lock-fixture-');
 });
 
 /** A copy of the fixture run, stopped (resumable from its checkpoint at step 2), in a folder of its own. */
