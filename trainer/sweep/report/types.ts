@@ -2,6 +2,7 @@
 // sweep code, no file I/O here), and the tables made of it (cells, teachers, paired comparisons, counts).
 // Every number of the report is a number; NaN stands for "no value" and reportJson writes it as null.
 import type { RunKind, RunStatus } from '../../runs/runRecord';
+import type { FrontReport } from './frontTypes';
 import type { SignTest, Summary } from './statistics';
 
 /** One run of a sweep, as the report sees it. */
@@ -207,4 +208,7 @@ export interface SweepReport {
   runs: RunsTable[];
   /** What no table shows: runs outside every cell (an unknown axis level, a missing axis). */
   notes: string[];
+  /** Score against serving cost per task, with the Pareto front and the recommendation (./frontTypes.ts,
+   *  issue 23); absent where the report was made without it. */
+  front?: FrontReport;
 }
