@@ -2,7 +2,8 @@
 // whose config is `base`, `students` and each axis's patch laid over one another; teachers are one per
 // combination of their `per` axes. Every config is validated here, so a bad axis, level or field is
 // refused before any folder is created or any job submitted. Pure: no files are read or written.
-import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseRunConfig } from '../config/effective';
 import { UserError } from '../server';
 import { deepMerge, isPlainObject, patchAt, type Json } from '../util/deepMerge';
@@ -62,16 +63,38 @@ export interface SweepPlan {
 /** Config fields that name files, resolved against the sweep file's folder. */
 const PATH_FIELDS: string[][] = [['data', 'dir'], ['data', 'train'], ['data', 'dev'], ['tokenizer'], ['init'], ['teacher', 'path'], ['studentInit']];
 
+/** A path of a sweep file: "~/..." is in the home folder (a checkpoint cache outside the repository),
+ *  an absolute path stays, anything else is relative to the sweep file's folder. */
+function resolvePath(path: string, baseDir: string): string {
+  if (path === '~' || path.startsWith('~/')) return join(homedir(), path.slice(1));
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
 function resolvePaths(config: Json, baseDir: string): Json {
   const out = structuredClone(config);
   const data = out.data;
-  if (isPlainObject(data) && Array.isArray(data.paths)) data.paths = data.paths.map((p) => (typeof p === 'string' && !isAbsolute(p) ? resolve(baseDir, p) : p));
+  if (isPlainObject(data) && Array.isArray(data.paths)) data.paths = data.paths.map((p) => (typeof p === 'string' ? resolvePath(p, baseDir) : p));
   for (const path of PATH_FIELDS) {
     const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), out);
     const key = path[path.length - 1];
-    if (isPlainObject(parent) && typeof parent[key] === 'string' && parent[key] !== GENERAL_MARK && !isAbsolute(parent[key] as string)) parent[key] = resolve(baseDir, parent[key] as string);
+    if (isPlainObject(parent) && typeof parent[key] === 'string' && parent[key] !== GENERAL_MARK) parent[key] = resolvePath(parent[key] as string, baseDir);
   }
   return out;
+}
+
+/** The `exclude` entries, checked against the axes: a predicate that says whether a cell is left out. */
+function exclusionOf(file: SweepFile, axes: SweepAxis[], source: string): (cell: Record<string, string>) => boolean {
+  const entries = file.exclude.map((entry, i) =>
+    Object.entries(entry).map(([name, value]) => {
+      const axis = axes.find((a) => a.name === name);
+      if (!axis || name === SEED_AXIS) throw new UserError(`${source}: exclude.${i}.${name}: no axis '${name}' to exclude on (axes: ${axes.filter((a) => a.name !== SEED_AXIS).map((a) => a.name).join(', ')})`, `exclude.${i}.${name}`);
+      const levels = Array.isArray(value) ? value : [value];
+      const bad = levels.find((l) => !axis.levels.includes(l));
+      if (bad !== undefined) throw new UserError(`${source}: exclude.${i}.${name}: axis '${name}' has no level '${bad}' (levels: ${axis.levels.join(', ')})`, `exclude.${i}.${name}`);
+      return { name, levels };
+    }),
+  );
+  return (cell) => entries.some((entry) => entry.every(({ name, levels }) => levels.includes(cell[name])));
 }
 
 function axesOf(file: SweepFile, source: string): SweepAxis[] {
@@ -118,6 +141,7 @@ export function planSweep(file: SweepFile, source: string, fallbackName: string)
   const seedAxis = axes.find((a) => a.name === SEED_AXIS);
   const cellAxes = axes.filter((a) => a.name !== SEED_AXIS);
   const comparisons = checkComparisons(file, axes, source);
+  const excluded = exclusionOf(file, axes, source);
   const validate = (config: Json, what: string) => parseRunConfig(config, `${source}: ${what}`);
 
   // teachers: one per combination of the `per` axes
@@ -163,7 +187,7 @@ export function planSweep(file: SweepFile, source: string, fallbackName: string)
 
   // runs: every combination of all axes
   const runs: PlannedRun[] = [];
-  for (const cell of combinations(cellAxes)) {
+  for (const cell of combinations(cellAxes).filter((c) => !excluded(c))) {
     for (const seedLabel of seedAxis?.levels ?? [undefined]) {
       const patches = cellAxes.map((a) => a.patches.get(cell[a.name])!);
       if (seedAxis && seedLabel !== undefined) patches.push(seedAxis.patches.get(seedLabel)!);

@@ -86,6 +86,9 @@ export const SweepFileSchema = z
       })
       .strict()
       .optional(),
+    /** Combinations left out of `axes`' product: a run is not planned when its cell matches every axis of
+     *  one entry (an axis given a level or a list of levels), e.g. [{ "task": ["SST-2", "STS-B"], "method": "LRC-BERT" }]. */
+    exclude: z.array(z.record(z.union([z.string(), z.array(z.string()).min(1)])).refine((e) => Object.keys(e).length > 0, 'an exclude entry names at least one axis')).default([]),
     /** Paired comparisons for the report: level `a` against level `b` of `axis`, seed by seed. */
     compare: z.array(z.object({ name: z.string().optional(), axis: z.string(), a: z.string(), b: z.string() }).strict()).default([]),
     resources: ResourcesSchema.default({}),

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { planSweep } from '../../../trainer/sweep/plan';
 import { parseSweepFile, readSweepFile } from '../../../trainer/sweep/sweepFile';
@@ -44,7 +45,26 @@ test('a value axis sets its config field on each run; its level shows as field=v
   assert.deepEqual(plan.runs.map((r) => (r.config.stages as { epsilon: number }).epsilon), [0, 0, 0.1, 0.1]);
 });
 
+test('exclude leaves out the cells that match every axis of an entry (a level or a list of levels); seeds stay whole', () => {
+  const file = parseSweepFile({
+    base: { data: { task: 'demo' } },
+    axes: { task: { A: {}, B: {}, C: {} }, method: { LRC: { kind: 'student' }, G: { kind: 'student' } }, seed: [1, 2] },
+    exclude: [{ task: ['A', 'C'], method: 'G' }],
+  }, '/x/s.json');
+  const plan = planSweep(file, '/x/s.json', 's');
+  assert.deepEqual([...new Set(plan.runs.map((r) => `${r.cell.task} ${r.cell.method}`))], ['A LRC', 'B LRC', 'B G', 'C LRC']);
+  assert.equal(plan.runs.length, 8);
+});
+
+test('a path that starts with ~/ is in the home folder; an absolute one stays; others are beside the sweep file', () => {
+  const file = parseSweepFile({ base: { kind: 'student', data: { task: 'demo' } }, axes: { init: ['~/ckpt/m', '/abs/m', 'rel/m'] } }, '/x/s.json');
+  const plan = planSweep(file, '/x/s.json', 's');
+  assert.deepEqual(plan.runs.map((r) => r.config.init), [join(homedir(), 'ckpt/m'), '/abs/m', '/x/rel/m']);
+});
+
 const bad: [string, unknown, RegExp][] = [
+  ['an exclude on no axis', { axes: { seed: [1] }, base: { kind: 'student', data: { task: 'demo' } }, exclude: [{ method: 'G' }] }, /s\.json: exclude\.0\.method: no axis 'method' to exclude on/],
+  ['an exclude of an unknown level', { axes: { method: { LRC: { kind: 'student' } } }, base: { data: { task: 'demo' } }, exclude: [{ method: ['LRC', 'G'] }] }, /exclude\.0\.method: axis 'method' has no level 'G' \(levels: LRC\)/],
   ['unknown sweep field', { axes: { seed: [1] }, base: { kind: 'student', data: { task: 'demo' } }, teachers: {} }, /s\.json: \(message\): Unrecognized key\(s\) in object: 'teachers'/],
   ['no axis', { axes: {}, base: { kind: 'student', data: { task: 'demo' } } }, /axes: a sweep needs at least one axis/],
   ['a value axis naming no config field', { axes: { 'stages.epsilonn': [0, 0.1] }, base: { kind: 'student', data: { task: 'demo' } } }, /s\.json: run stages\.epsilonn=0: stages: Unrecognized key\(s\) in object: 'epsilonn'/],
