@@ -136,6 +136,20 @@ function dataFromFlags(flags: Flags): Json | undefined {
   throw new InputError({ field: '--task', expected: 'demo, glue:<TASK> (e.g. glue:SST-2) or file', found: shown(task) });
 }
 
+/** Without --task, the file-task flags (--train, --dev, the columns, --regression) change the fields of a
+ *  file task given otherwise (the --config file's, or the one a distillation inherits from its teacher run). */
+function fileFieldsOver(flags: Flags, data: Json | undefined): Json | undefined {
+  if (!data || data.task !== 'file') return data;
+  const d: Json = { ...data, columns: { ...(data.columns as Json) } };
+  set(d, ['train'], flags.train && resolve(flags.train));
+  set(d, ['dev'], flags.dev && resolve(flags.dev));
+  set(d, ['columns', 'text'], flags['text-column']);
+  set(d, ['columns', 'label'], flags['label-column']);
+  set(d, ['columns', 'textPair'], flags['pair-column']);
+  if (flags.regression) d.kind = 'regression';
+  return d;
+}
+
 /** The shape flags as a model shape over `base` (undefined when no shape flag is given). */
 function shapeFromFlags(flags: Flags, base: Json | undefined): Json | undefined {
   const fields = { layers: num(flags, 'layers'), hidden: num(flags, 'hidden'), heads: num(flags, 'heads'), intermediate: num(flags, 'ffn'), dropout: num(flags, 'dropout') };
@@ -144,15 +158,16 @@ function shapeFromFlags(flags: Flags, base: Json | undefined): Json | undefined 
 }
 
 /** A run config object (not yet validated) from the --config file and the flags. */
-export function configFromFlags(kind: string, flags: Flags, extra: Json = {}): Json {
-  const c: Json = { ...readConfigFile(flags), kind, ...extra };
+export function configFromFlags(kind: string, flags: Flags, extra: Json = {}, inherited: Json = {}): Json {
+  // what a distillation inherits from its teacher run lies under the --config file and the flags
+  const c: Json = { ...inherited, ...readConfigFile(flags), kind, ...extra };
   if (flags['no-header'] && !flags.task && kind !== 'general') {
     // --no-header over a --config file's data (the data of a file task)
     const data = c.data as Json | undefined;
     if (!data || data.task !== 'file') throw new InputError({ field: '--no-header', expected: 'a file task (--task file, or data.task "file" in --config)', found: data ? `data.task ${shown(data.task)}` : 'no data' });
     c.data = { ...data, header: false };
   }
-  set(c, ['data'], dataFromFlags(flags) ?? c.data ?? { task: 'demo' });
+  set(c, ['data'], dataFromFlags(flags) ?? fileFieldsOver(flags, c.data as Json | undefined) ?? { task: 'demo' });
   set(c, ['name'], flags.name);
   set(c, ['seed'], num(flags, 'seed'));
   set(c, ['backend'], flags.backend);

@@ -9,6 +9,7 @@ import type { RunConfig } from '../config/runConfig';
 import { createRun, endUnstarted, findRunDir, readRun, shortRunId, updateRun } from '../runs/runStore';
 import type { RunRecord } from '../runs/runRecord';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
+import { measureAtRunEnd } from '../serving/measureRun';
 import { UserError } from '../server';
 import { TrainingSession } from '../session/trainingSession';
 import { resolveTeacherCache } from '../perf/teacherCacheSetting';
@@ -16,6 +17,7 @@ import { resolveTeacherStore } from '../perf/teacherStoreSetting';
 import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
 import { listCorpusFiles } from '../general/corpusFiles';
+import { inheritFromTeacherRun, type Inherited } from '../config/inherit';
 import { configFromFlags, configOrigin, corpusFromFlags, modelFolderFromFlag, readConfigFile, teacherFromFlag, type Flags } from './options';
 import { terminalEvents } from './terminalEvents';
 
@@ -65,7 +67,10 @@ async function trainHolding(ctx: CliContext, runDir: string, resume: boolean): P
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
   try {
-    return await session.run();
+    const done = await session.run();
+    events.close();
+    await measureAtRunEnd(runDir, backend); // the serving cost of its export (issue 23), a few seconds
+    return done;
   } finally {
     events.close();
     process.off('SIGINT', onInterrupt);
@@ -102,9 +107,9 @@ export function summary(record: RunRecord, runDir: string): string {
   return `${record.kind} run ${record.id}: ${record.status}, ${best}; ${existsSync(join(runDir, 'export')) ? `model in ${join(runDir, 'export')}` : 'no exported model'}`;
 }
 
-export function createRunFromConfig(ctx: CliContext, raw: Record<string, unknown>, source: string): { config: RunConfig; dir: string; record: RunRecord } {
+export function createRunFromConfig(ctx: CliContext, raw: Record<string, unknown>, source: string, inherited?: Inherited): { config: RunConfig; dir: string; record: RunRecord } {
   const config = parseRunConfig(raw, source, configOrigin(ctx.flags));
-  const record = createRun(ctx.runsDir, { kind: config.kind, name: config.name, preset: config.preset, config: raw, teacher: config.teacher, pairedRunId: config.pairedRunId });
+  const record = createRun(ctx.runsDir, { kind: config.kind, name: config.name, preset: config.preset, config: raw, teacher: config.teacher, pairedRunId: config.pairedRunId, inherited });
   return { config, dir: join(ctx.runsDir, record.id), record };
 }
 
@@ -141,14 +146,20 @@ export async function distillCommand(ctx: CliContext): Promise<number> {
   checkPerfFlags(flags);
   const teacher = teacherFromFlag(flags.teacher, (id) => findRunDir(ctx.runsDir, id));
   const studentInit = modelFolderFromFlag('--student-init', flags['student-init'], (id) => findRunDir(ctx.runsDir, id));
-  const raw = configFromFlags(kind, flags, { ...(teacher ? { teacher } : {}), ...(studentInit ? { studentInit } : {}) });
-  const main = createRunFromConfig(ctx, raw, 'command line');
+  // a teacher run gives its task, data settings and max length to a distillation that does not give them
+  const fromFile = readConfigFile(flags);
+  const teacherRun = teacher?.runId ?? (fromFile.teacher as { runId?: unknown } | undefined)?.runId;
+  const inheritance = typeof teacherRun === 'string' && !teacher?.path
+    ? inheritFromTeacherRun(findRunDir(ctx.runsDir, teacherRun), { data: !!flags.task || fromFile.data !== undefined, maxLength: flags['max-length'] !== undefined || fromFile.maxLength !== undefined })
+    : undefined;
+  const raw = configFromFlags(kind, flags, { ...(teacher ? { teacher } : {}), ...(studentInit ? { studentInit } : {}) }, inheritance?.base);
+  const main = createRunFromConfig(ctx, raw, 'command line', inheritance?.inherited);
   let baseline: { dir: string; record: RunRecord } | undefined;
   if (flags.baseline) {
     const mseConfig = { ...baselineConfigOf(main.config), pairedRunId: main.record.id };
     const mseRaw = { ...raw, kind: 'mse', pairedRunId: main.record.id, name: mseConfig.name };
     delete (mseRaw as Record<string, unknown>).preset;
-    baseline = createRunFromConfig(ctx, mseRaw, 'baseline config');
+    baseline = createRunFromConfig(ctx, mseRaw, 'baseline config', inheritance?.inherited);
     updateRun(main.dir, (r) => ({ ...r, pairedRunId: baseline!.record.id }));
   }
   // the baseline waits on the LRC run: if that one does not finish, the baseline is ended with the

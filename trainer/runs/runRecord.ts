@@ -48,6 +48,9 @@ export const RunRecordSchema = z.object({
   versions: z.record(z.string()).optional(),
   /** The run that produced the teacher, or the folder it was loaded from. */
   teacher: z.object({ runId: z.string().optional(), path: z.string().optional() }).optional(),
+  /** What a distillation took from its teacher run because the user did not give it (trainer/config/inherit.ts):
+   *  the teacher run, its data block, max length, and the folder of the tokenizer read. */
+  inherited: z.object({ from: z.string(), data: z.record(z.unknown()).optional(), maxLength: z.number().int().optional(), tokenizer: z.string().optional() }).optional(),
   /** The LRC run and its MSE baseline point at each other. */
   pairedRunId: z.string().optional(),
   /** The sweep the run belongs to (trainer/sweep/), and its levels on the sweep's axes. */

@@ -21,6 +21,7 @@ export interface NewRun {
   totalSteps?: number;
   teacher?: RunRecord['teacher'];
   pairedRunId?: string;
+  inherited?: RunRecord['inherited'];
   sweep?: RunRecord['sweep'];
   /** The run's id when it was chosen beforehand (a sweep names its runs before it creates them). */
   id?: string;
@@ -59,6 +60,7 @@ export function createRun(runsDir: string, spec: NewRun, now = new Date()): RunR
     createdAt: now.toISOString(),
     teacher: spec.teacher,
     pairedRunId: spec.pairedRunId,
+    inherited: spec.inherited,
     sweep: spec.sweep,
     progress: { step: 0, totalSteps: spec.totalSteps ?? 0, epoch: 0, stage: 1 },
     config: spec.config,

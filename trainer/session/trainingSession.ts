@@ -40,6 +40,7 @@ import { buildGeneralModels } from '../general/generalModels';
 import { loadGeneralData } from '../general/generalData';
 import type { CorpusFeedState } from '../general/corpusFeed';
 import { analyzeGeneral, scoreGeneral } from '../general/evaluateGeneral';
+import { describeInherited } from '../config/inherit';
 
 /** How often a paused run rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
@@ -147,6 +148,7 @@ export class TrainingSession {
       // ---- prepare -----------------------------------------------------------------------------
       const runsDir = dirname(this.runDir);
       const log = (m: string) => events.log('info', m);
+      if (record.inherited) log(describeInherited(record.inherited));
       // Training batches: a task's training set in memory, or a general run's corpus streamed from its position.
       let data: TaskData;
       if (config.kind === 'general') {
@@ -196,7 +198,7 @@ export class TrainingSession {
         events.log('info', `resumed ${record.id} from its checkpoint at step ${step}`);
       }
       updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, totalSteps, epoch: step / perEpoch, stage: core!.stageAt(Math.min(step, totalSteps - 1)) } }));
-      this.metrics({ type: 'start', step, totalSteps, trainExamples: trainSize, devExamples: data.dev.examples.length, resumed: resuming, backend: this.options.backend?.backend });
+      this.metrics({ type: 'start', step, totalSteps, trainExamples: trainSize, devExamples: data.dev.examples.length, resumed: resuming, backend: this.options.backend?.backend, ...(record.inherited ? { inherited: record.inherited } : {}) });
       events.log('info', `${record.kind} run ${record.id}: ${trainSize} training examples, ${totalSteps} steps of ${batchSize} (${(totalSteps / perEpoch).toFixed(2)} epochs)`);
       // The teacher-output cache: in memory, a resumed run starts with an empty one; the store on disk
       // gives it back what this run (or another of the same teacher) computed before.
