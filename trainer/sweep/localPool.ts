@@ -71,7 +71,7 @@ export async function runLocalPool(sweepDir: string, workers: number, events: Po
         const next = todo.find((m) => !running.has(m.runId) && teacherDone(m));
         if (!next) break;
         todo.splice(todo.indexOf(next), 1);
-        running.set(next.runId, launch(sweepDir, next, threads, events, () => {
+        running.set(next.runId, launch(sweepDir, next, threads, workers, events, () => {
           running.delete(next.runId);
           const status = runStatus(sweep.runsDir, next.runId);
           (status.status === 'finished' ? outcome.finished : outcome.failed).push(next.runId);
@@ -98,12 +98,13 @@ export function threadsPerWorker(concurrent: number, cores = availableParallelis
   return Math.max(1, Math.floor(cores / Math.max(1, concurrent)));
 }
 
-/** One worker: its own process group (a terminal's Ctrl-C reaches the pool, which stops it once). */
-function launch(sweepDir: string, m: SweepMember, threads: number, events: PoolEvents, onExit: () => void): ChildProcess {
+/** One worker: its own process group (a terminal's Ctrl-C reaches the pool, which stops it once). It is
+ *  told the pool's size (LRC_POOL_WORKERS), which its serving-cost record reports (trainer/serving/). */
+function launch(sweepDir: string, m: SweepMember, threads: number, workers: number, events: PoolEvents, onExit: () => void): ChildProcess {
   const log = join(sweepPaths(sweepDir).logs, `${m.runId}.log`);
   const fd = openSync(log, 'a');
   const [cmd, ...args] = cliInvocation();
-  const child = spawn(cmd, [...args, 'sweep-task', sweepDir, m.runId, '--plain'], { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, LRC_THREADS: process.env.LRC_THREADS || String(threads) } });
+  const child = spawn(cmd, [...args, 'sweep-task', sweepDir, m.runId, '--plain'], { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, LRC_THREADS: process.env.LRC_THREADS || String(threads), LRC_POOL_WORKERS: String(workers) } });
   closeSync(fd);
   events.started(m, log);
   let done = false;

@@ -11,8 +11,10 @@ import { effectiveStages, parseRunConfig } from '../config/effective';
 import { readMetrics } from '../runs/metricsLog';
 import { runPaths } from '../runs/runFolder';
 import { readRun } from '../runs/runStore';
+import { readServingCost } from '../serving/servingRecord';
 import type { RunRecord } from '../runs/runRecord';
 import { readEvalResult, readRunSummaryRecord } from './adopt';
+import type { ServingCost } from './report/frontTypes';
 import type { RunDetails, SweepReportInput, SweepRunResult, SweepTeacherResult } from './report/types';
 import type { SweepRecord } from './sweepRecord';
 
@@ -114,6 +116,12 @@ export function scoresOfRun(runsDir: string, runId: string, kind: RunRecord['kin
   };
 }
 
+/** The serving cost of a run's export (serving.json, issue 23), when its folder has one. */
+function servingOf(runsDir: string, runId: string): { serving?: ServingCost } {
+  const serving = readServingCost(join(runsDir, runId));
+  return serving ? { serving } : {};
+}
+
 export function reportInputOf(sweep: SweepRecord): SweepReportInput {
   const runs: SweepRunResult[] = sweep.runs.map((r) => ({
     runId: r.runId,
@@ -122,10 +130,11 @@ export function reportInputOf(sweep: SweepRecord): SweepReportInput {
     teacherRunId: r.teacherRunId,
     ...(typeof r.config.preset === 'string' ? { preset: r.config.preset } : {}),
     ...scoresOfRun(sweep.runsDir, r.runId, r.config.kind as RunRecord['kind'], { config: r.config, records: sweep.records }),
+    ...servingOf(sweep.runsDir, r.runId),
   }));
   const teachers = sweep.teachers.map((t): SweepTeacherResult => {
     const s = scoresOfRun(sweep.runsDir, t.runId, 'teacher', { config: t.config, records: sweep.records });
-    return { runId: t.runId, cell: t.cell, status: s.status, primary: s.primary, metrics: s.metrics, last: s.last, details: s.details };
+    return { runId: t.runId, cell: t.cell, status: s.status, primary: s.primary, metrics: s.metrics, last: s.last, details: s.details, ...servingOf(sweep.runsDir, t.runId) };
   });
   return { sweep: { id: sweep.id, name: sweep.name }, axes: sweep.axes.map((a) => ({ name: a.name, levels: a.levels })), seeds: sweep.seeds, runs, teachers, comparisons: sweep.comparisons };
 }

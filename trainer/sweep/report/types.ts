@@ -2,7 +2,7 @@
 // sweep code, no file I/O here), and the tables made of it (cells, teachers, paired comparisons, counts).
 // Every number of the report is a number; NaN stands for "no value" and reportJson writes it as null.
 import type { RunKind, RunStatus } from '../../runs/runRecord';
-import type { FrontReport } from './frontTypes';
+import type { FrontReport, ServingCost } from './frontTypes';
 import type { SignTest, Summary } from './statistics';
 
 /** One run of a sweep, as the report sees it. */
@@ -24,6 +24,8 @@ export interface SweepRunResult {
   /** The ablation preset of an lrc run. */
   preset?: string;
   details?: RunDetails;
+  /** The serving cost of its export (serving.json), when measured (issue 23). */
+  serving?: ServingCost;
 }
 
 /** What the runs table shows of a run beside its scores; each field absent where unknown (a run folder
@@ -54,6 +56,8 @@ export interface SweepTeacherResult {
   /** Dev metrics of the teacher's last evaluation. */
   last?: Record<string, number | null>;
   details?: RunDetails;
+  /** The serving cost of its export (serving.json), when measured (issue 23). */
+  serving?: ServingCost;
 }
 
 /** A paired comparison: level `a` against level `b` of one axis, paired by seed within every combination of the other axes. */
