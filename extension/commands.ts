@@ -1,8 +1,10 @@
 // Every command of the extension, by id, as factories over the extension's context (extension.ts
 // registers them). Run commands live in commands/runCommands.ts, model commands in commands/studentCommands.ts,
-// sweep commands in commands/sweepCommands.ts, the native backend's set-up in commands/nativeCommands.ts.
+// sweep commands in commands/sweepCommands.ts (Export Recommended Student in commands/frontCommands.ts), the
+// native backend's set-up in commands/nativeCommands.ts.
 import * as vscode from 'vscode';
 import { guarded, showError, type CommandContext, type CommandFactory } from './commands/context';
+import { frontCommands } from './commands/frontCommands';
 import { nativeCommands } from './commands/nativeCommands';
 import { BUILD_NATIVE } from './native/nativeOffer';
 import { backendSummary, notInstalledRejection } from './native/nativeOfferPolicy';
@@ -40,4 +42,4 @@ const trainerCommands: Record<string, CommandFactory> = {
   }),
 };
 
-export const commands: Record<string, CommandFactory> = { ...trainerCommands, ...runCommands, ...studentCommands, ...sweepCommands, ...nativeCommands };
+export const commands: Record<string, CommandFactory> = { ...trainerCommands, ...runCommands, ...studentCommands, ...sweepCommands, ...frontCommands, ...nativeCommands };

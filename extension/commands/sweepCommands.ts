@@ -34,7 +34,7 @@ interface SweepFilter {
   rule: string;
 }
 
-const FILTERS = {
+export const FILTERS = {
   any: { purpose: 'to open', fits: () => true, rule: '' },
   live: { purpose: 'to cancel', fits: (s) => s.live, rule: 'only a live sweep (runs running or queued in a live pool or scheduler) can be cancelled' },
   resumable: { purpose: 'to resume', fits: (s) => !s.live && !s.done, rule: 'only a sweep that is not live and has runs left to finish can be resumed' },
@@ -52,7 +52,7 @@ function sweepRefOf(arg: unknown): string | undefined {
   return undefined;
 }
 
-async function pickSweep(ctx: CommandContext, arg: unknown, filter: SweepFilter): Promise<SweepState | undefined> {
+export async function pickSweep(ctx: CommandContext, arg: unknown, filter: SweepFilter): Promise<SweepState | undefined> {
   const service = ctx.sweeps.service;
   const ref = sweepRefOf(arg);
   if (ref) {
@@ -112,12 +112,12 @@ async function pickExecutor(file: string, given: unknown): Promise<Executor | un
 }
 
 /** The CLI's flags that name this workspace's runs and sweeps folders. */
-function folderFlags(ctx: CommandContext): string[] {
+export function folderFlags(ctx: CommandContext): string[] {
   const sweeps = ctx.sweeps.service.sweepsDir();
   return ['--runs', requireRunsFolder(), ...(sweeps ? ['--sweeps', sweeps] : [])];
 }
 
-const cwdOf = (file?: string) => workspaceFolder() ?? (file ? dirname(file) : process.cwd());
+export const cwdOf = (file?: string) => workspaceFolder() ?? (file ? dirname(file) : process.cwd());
 
 /** Saves an open, modified sweep file first: the CLI reads it from the disk. */
 async function saveIfDirty(file: string): Promise<void> {

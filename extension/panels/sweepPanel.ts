@@ -1,8 +1,8 @@
 // The sweep panel: one per sweep. It shows where the sweep's runs stand, the paired comparisons, the
 // cells table and the spread of each cell over its seeds, from the same report the CLI prints; it is
 // sent whole on open and again whenever the sweep service sees a change (a run.json, sweep.json, the
-// scheduler's answer). Its buttons run the sweep commands (Cancel, Resume, Open Report) and open a
-// run's dashboard. Panels come back after a reload (serializer, state { sweepId }).
+// scheduler's answer). Its buttons run the sweep commands (Cancel, Resume, Open Report, Export
+// Recommended Student) and open a run's dashboard. Panels come back after a reload (serializer, state { sweepId }).
 import * as vscode from 'vscode';
 import { ReadyNotification, type IpcMessage } from '../../webview/shared/protocol';
 import {
@@ -68,7 +68,7 @@ export class SweepPanel extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'lrc.svg');
     panel.webview.html = renderWebviewHtml({
       webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'sweep', title: panel.title, rootId: 'sweep-root',
-      styles: ['media/sweep.css'], state: { sweepId },
+      styles: ['media/sweep.css', 'media/sweepFront.css'], state: { sweepId },
     });
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((msg) => this.receive(msg)));
@@ -167,6 +167,11 @@ export class SweepPanel extends Disposable {
         case 'openRun':
           await vscode.commands.executeCommand('lrcDistill.openDashboard', { runId: action.runId });
           break;
+        case 'exportRecommended': {
+          const r = await vscode.commands.executeCommand<{ cell: string; dtype: string; out: string } | undefined>('lrcDistill.exportRecommendedStudent', { sweepId, task: action.task });
+          if (r) this.post(DidActionNotification.create({ ok: true, message: `exported ${r.cell} (${r.dtype}) to ${r.out}` }));
+          break;
+        }
       }
     } catch (e) {
       this.post(DidActionNotification.create({ ok: false, message: (e as Error).message }));

@@ -6,6 +6,7 @@ import type { Summary } from '../../trainer/sweep/report/statistics';
 import type { SweepReport } from '../../trainer/sweep/report/types';
 import { reportInputOf } from '../../trainer/sweep/reportInput';
 import type { CellView, ComparisonView, MemberDetailsView, Num, SummaryView, SweepMemberView, SweepView } from '../../webview/sweep/protocol';
+import { frontViewOf } from './frontView';
 import type { SweepState } from './sweepState';
 
 const num = (v: number): Num => (Number.isFinite(v) ? v : null);
@@ -106,5 +107,6 @@ export function sweepViewOf(state: SweepState, report: SweepReport = reportOf(st
     cells,
     comparisons,
     notes: report.notes,
+    ...(report.front ? { front: frontViewOf(report.front) } : {}),
   };
 }

@@ -6,6 +6,8 @@ import { onThemeChange, themeKind } from '../shared/theme';
 import { button, tag } from '../shared/toolkit';
 import { connect } from '../shared/vscodeApi';
 import { cellLabel, meanSd, percent, points, pValue, value } from './format';
+import type { XAxis } from './frontData';
+import { frontSection } from './frontSection';
 import {
   DidActionNotification,
   DidChangeSweepNotification,
@@ -31,6 +33,8 @@ host.setState({ sweepId });
 
 let current: SweepView | undefined;
 let feedback: { ok: boolean; message: string } | undefined;
+/** The x axis of the front charts, latency or speed-up: the user's toggle. */
+let frontAxis: XAxis = 'latency';
 const openSections = new Map<string, boolean>();
 
 const send = (action: SweepAction) => host.post(SweepActionNotification.create({ sweepId, action }));
@@ -255,7 +259,17 @@ function render(): void {
   const s = current;
   const notes = s.notes.length ? el('section', { id: 'notes' }, el('h2', { text: 'Notes' }), el('ul', {}, ...s.notes.map((n) => el('li', { text: n })))) : undefined;
   const scrollY = window.scrollY;
-  root.replaceChildren(...[header(s), comparisons(s), cellsSection(s), runsSection(s), notes].filter((x): x is HTMLElement => x !== undefined));
+  const front = frontSection(s, {
+    axis: frontAxis,
+    width: Math.max(420, Math.min(1100, root.clientWidth - 8)),
+    setAxis: (axis) => {
+      frontAxis = axis;
+      render();
+      document.getElementById(`front-axis-${axis}`)?.focus(); // a keyboard user stays on the toggle
+    },
+    send,
+  });
+  root.replaceChildren(...[header(s), front, comparisons(s), cellsSection(s), runsSection(s), notes].filter((x): x is HTMLElement => x !== undefined));
   window.scrollTo(0, scrollY);
   root.dataset.live = String(s.live);
   root.dataset.done = String(s.done);

@@ -3,6 +3,9 @@
 // actions. Numbers that have no value (a seed that did not finish, an sd of one value) are null, never
 // NaN. Both sides check what they receive with the guards below.
 import { IpcNotification, isFiniteNumber, isObject, isString } from '../shared/protocol';
+import { isOptionalFrontView, type FrontView } from './frontProtocol';
+
+export type { FrontCellView, FrontSeedView, FrontTeacherView, FrontView, TaskFrontView } from './frontProtocol';
 
 export const SWEEP_STATES = ['finished', 'running', 'pending', 'waiting', 'failed'] as const;
 export type SweepStateName = (typeof SWEEP_STATES)[number];
@@ -134,6 +137,8 @@ export interface SweepView {
   cells: CellView[];
   comparisons: ComparisonView[];
   notes: string[];
+  /** Score against serving cost per task (frontProtocol.ts); absent when the report has no front. */
+  front?: FrontView;
 }
 
 const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
@@ -180,7 +185,7 @@ export function isSweepView(v: unknown): v is SweepView {
     optional(v.cancelledAt, isString) && optional(v.workers, isFiniteNumber) && typeof v.live === 'boolean' && typeof v.done === 'boolean' &&
     isObject(v.counts) && SWEEP_STATES.every((s) => isFiniteNumber((v.counts as Record<string, unknown>)[s])) && optional(v.scheduler, isString) &&
     isArrayOf(v.members, isMember) && isArrayOf(v.axes, isAxis) && isArrayOf(v.cells, isCell) && isArrayOf(v.comparisons, isComparison) &&
-    isArrayOf(v.notes, isString)
+    isArrayOf(v.notes, isString) && isOptionalFrontView(v.front)
   );
 }
 
@@ -204,13 +209,16 @@ export const DidActionNotification = new IpcNotification<{ ok: boolean; message:
 
 export type SweepAction =
   | { type: 'cancel' | 'resume' | 'openReport' | 'openFile' | 'showOutput' }
-  | { type: 'openRun'; runId: string };
+  | { type: 'openRun'; runId: string }
+  /** Export the recommended student of a task (its level; "" without a task axis). */
+  | { type: 'exportRecommended'; task: string };
 
 const SIMPLE = ['cancel', 'resume', 'openReport', 'openFile', 'showOutput'];
 
 export function isSweepAction(v: unknown): v is SweepAction {
   if (!isObject(v) || !isString(v.type)) return false;
   if (SIMPLE.includes(v.type)) return Object.keys(v).length === 1;
+  if (v.type === 'exportRecommended') return isString(v.task) && Object.keys(v).length === 2;
   return v.type === 'openRun' && isString(v.runId) && Object.keys(v).length === 2;
 }
 
