@@ -19,12 +19,21 @@ export function globalNorm(grads: tf.NamedTensorMap): number {
   return value;
 }
 
-/** maxNorm 0 or Infinity: no clipping (the norm is still measured). */
+/** The factor that clips gradients of global norm `norm` to `maxNorm` (1: no clipping; maxNorm 0 or Infinity: never). */
+export function clipScale(norm: number, maxNorm: number): number {
+  if (!(maxNorm >= 0)) throw new Error(`maxGradNorm must be >= 0 (0 = no clipping), got ${maxNorm}`);
+  const clip = maxNorm > 0 && Number.isFinite(maxNorm) && norm > maxNorm;
+  return clip ? maxNorm / (norm + 1e-6) : 1;
+}
+
+/**
+ * maxNorm 0 or Infinity: no clipping (the norm is still measured). The training steps clip inside
+ * AdamW.applyGradients instead (`maxGradNorm`), over all gradients laid end to end in one vector.
+ */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): ClippedGradients {
   if (!(maxNorm >= 0)) throw new Error(`maxGradNorm must be >= 0 (0 = no clipping), got ${maxNorm}`);
   const norm = globalNorm(grads);
-  const clip = maxNorm > 0 && Number.isFinite(maxNorm) && norm > maxNorm;
-  const scale = clip ? maxNorm / (norm + 1e-6) : 1;
+  const scale = clipScale(norm, maxNorm);
   const out: tf.NamedTensorMap = {};
   for (const [name, g] of Object.entries(grads)) {
     if (g != null) out[name] = scale === 1 ? tf.clone(g) : tf.tidy(() => tf.mul(g, scale));

@@ -6,7 +6,6 @@ import { hardLoss } from '../losses/prediction';
 import type { MlmHead } from '../model/mlmHead';
 import type { BertInputs, BertModel } from '../model/types';
 import type { AdamW } from '../optim/adamw';
-import { clipByGlobalNorm } from '../optim/clip';
 import { learningRateAt, type LinearScheduleOptions } from '../optim/schedule';
 import type { MaskedBatch } from './masking';
 
@@ -47,10 +46,8 @@ export function mlmStep(model: BertModel, head: MlmHead, optimizer: AdamW, input
   const variables = [...model.trainableVariables, ...head.namedWeights().values()];
   const { value, grads } = tf.variableGrads(() => maskedLmLoss(model, head, inputs, masked, true, options.dropoutSeed), variables);
   try {
-    const clipped = clipByGlobalNorm(grads, options.maxGradNorm);
-    optimizer.applyGradients(clipped.grads, learningRate);
-    tf.dispose(Object.values(clipped.grads));
-    return { loss: value.dataSync()[0], learningRate, gradNorm: clipped.norm };
+    const { gradNorm } = optimizer.applyGradients(grads, learningRate, { maxGradNorm: options.maxGradNorm });
+    return { loss: value.dataSync()[0], learningRate, gradNorm: gradNorm! };
   } finally {
     value.dispose();
     tf.dispose(Object.values(grads).filter((g): g is tf.Tensor => g != null));

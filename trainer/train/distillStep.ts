@@ -10,7 +10,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { lossValues, totalLoss, type LossValues, type TotalLoss } from '../losses/total';
 import type { BertInputs, BertOutput } from '../model/types';
-import { clipByGlobalNorm } from '../optim/clip';
 import { learningRateAt } from '../optim/schedule';
 import { checkBatch, type TrainingBatch } from './batch';
 import type { Distillation } from './distillation';
@@ -112,11 +111,9 @@ export function distillationStep(d: Distillation, batch: TrainingBatch, { step, 
     } else {
       ({ value, grads } = tf.variableGrads(() => lossFrom(undefined, (v) => { clean = v; }), variables));
     }
-    // Clip, then AdamW at the scheduled learning rate.
-    const clipped = clipByGlobalNorm(grads, d.maxGradNorm);
-    d.optimizer.applyGradients(clipped.grads, learningRate);
-    tf.dispose(Object.values(clipped.grads));
-    const result: DistillStepResult = { step, weights, learningRate, gradNorm: clipped.norm, clean: clean! };
+    // Clip (global norm), then AdamW at the scheduled learning rate: both over the gradients laid end to end.
+    const { gradNorm } = d.optimizer.applyGradients(grads, learningRate, { maxGradNorm: d.maxGradNorm });
+    const result: DistillStepResult = { step, weights, learningRate, gradNorm: gradNorm!, clean: clean! };
     if (perturbed) result.perturbed = perturbed;
     return result;
   } finally {

@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import { hardLoss } from '../losses/prediction';
 import type { BertModel } from '../model/types';
 import type { AdamW } from '../optim/adamw';
-import { clipByGlobalNorm } from '../optim/clip';
 import { learningRateAt, type LinearScheduleOptions } from '../optim/schedule';
 import { checkBatch, type TrainingBatch } from './batch';
 
@@ -34,10 +33,8 @@ export function fineTuneStep(model: BertModel, optimizer: AdamW, batch: Training
     model.trainableVariables,
   );
   try {
-    const clipped = clipByGlobalNorm(grads, maxGradNorm);
-    optimizer.applyGradients(clipped.grads, learningRate);
-    tf.dispose(Object.values(clipped.grads));
-    return { step, loss: value.dataSync()[0], learningRate, gradNorm: clipped.norm };
+    const { gradNorm } = optimizer.applyGradients(grads, learningRate, { maxGradNorm });
+    return { step, loss: value.dataSync()[0], learningRate, gradNorm: gradNorm! };
   } finally {
     value.dispose();
     tf.dispose(Object.values(grads).filter((g): g is tf.Tensor => g != null));
