@@ -50,6 +50,7 @@ export function taskFrontView(t: TaskFront): TaskFrontView {
     task: t.task,
     primary: t.primary,
     cellAxes: t.cellAxes,
+    shapeAxis: t.shapeAxis,
     cells,
     teacher: t.teacher ? teacherView(t.teacher) : null,
     front: t.front,

@@ -5,7 +5,7 @@
 // and the recommended cell ringed and labelled. Colours come from the theme through CSS classes
 // (media/sweepFront.css), so the chart reads in light, dark and high-contrast themes.
 import { niceTicks, tickText, value } from './format';
-import { chartData, type MeanMark, type XAxis } from './frontData';
+import { chartData, seriesOf, type MeanMark, type XAxis } from './frontData';
 import { errorSpan, frontSteps, labelSide, linearDomain, linearScale, logDomain, logScale, logTicks, logTickText, pathOf, type Box } from './frontGeometry';
 import type { TaskFrontView } from './protocol';
 
@@ -29,6 +29,7 @@ const titled = <E extends SVGElement>(e: E, title: string): E => {
 
 export function frontChart(t: TaskFrontView, axis: XAxis, width: number, openRun: (runId: string) => void): SVGSVGElement {
   const d = chartData(t, axis);
+  const { series, names } = seriesOf(t);
   const box: Box = { left: 64, right: width - 20, top: 26, bottom: HEIGHT - 46 };
   const [xlo, xhi] = logDomain(d.xs);
   const [ylo, yhi] = linearDomain(d.ys);
@@ -70,13 +71,13 @@ export function frontChart(t: TaskFrontView, axis: XAxis, width: number, openRun
   if (d.front.length) root.append(svg('path', { class: 'front-line', d: pathOf(frontSteps(d.front.map((m) => ({ x: x(m.x), y: y(m.y) })))) }));
 
   // the cells: error bars and a diamond at the means
-  for (const m of d.means) root.append(meanMark(m, t, axis, { x, y, xlo, xhi, ylo, yhi }));
+  for (const m of d.means) root.append(meanMark(m, t, axis, { x, y, xlo, xhi, ylo, yhi }, series[m.cellIndex], names[m.cellIndex]));
 
   // the seeds, on top so that each can be clicked
   for (const s of d.seeds) {
     const cell = t.cells[s.cellIndex];
     const dot = svg('circle', {
-      class: `front-dot series-${s.cellIndex % 6}`, cx: x(s.x), cy: y(s.y), r: 4, tabindex: 0, role: 'button',
+      class: `front-dot series-${series[s.cellIndex] % 6}`, cx: x(s.x), cy: y(s.y), r: 4, tabindex: 0, role: 'button',
       'data-run-id': s.runId, 'data-seed': s.seed, 'data-cell': cell.label, 'data-score': value(s.y), 'data-x': s.x,
       'aria-label': `${cell.label}, seed ${s.seed}: ${metric} ${value(s.y)} at ${xText(s.x, axis)}; opens the run's dashboard`,
     });
@@ -101,12 +102,12 @@ interface Scales {
   yhi: number;
 }
 
-function meanMark(m: MeanMark, t: TaskFrontView, axis: XAxis, s: Scales): SVGGElement {
+function meanMark(m: MeanMark, t: TaskFrontView, axis: XAxis, s: Scales, seriesIndex: number, name: string): SVGGElement {
   const cx = s.x(m.x);
   const cy = s.y(m.y);
   const cell = t.cells[m.cellIndex];
   const g = svg('g', {
-    class: `front-cell series-${m.cellIndex % 6}${m.onFront ? ' on-front' : ''}${m.recommended ? ' recommended' : ''}`,
+    class: `front-cell series-${seriesIndex % 6}${m.onFront ? ' on-front' : ''}${m.recommended ? ' recommended' : ''}`,
     'data-cell': m.label, 'data-score': value(m.y), 'data-x': m.x,
   });
   const xs = errorSpan(m.x, m.xSd, s.x, s.xlo, s.xhi);
@@ -120,10 +121,10 @@ function meanMark(m: MeanMark, t: TaskFrontView, axis: XAxis, s: Scales): SVGGEl
   titled(g, `${m.label}${m.onFront ? ' (on the front)' : ''}${m.recommended ? ' (recommended)' : ''}\n` +
     `${t.primary ?? 'metric'} ${value(m.y)}${sd(m.ySd, value)} · ${xText(m.x, axis)}${sd(m.xSd, (v) => xText(v, axis))} (${m.n} seeds)` +
     (cell.notes.length ? `\n${cell.notes.join('\n')}` : ''));
-  if (m.onFront || m.recommended) {
-    const text = m.recommended ? `★ ${m.label}` : m.label;
-    const side = labelSide(cx, 7 * text.length, { left: s.x(s.xlo), right: s.x(s.xhi), top: 0, bottom: 0 });
-    g.append(svg('text', { class: m.recommended ? 'front-label recommended' : 'front-label', x: cx + (side === 'start' ? 10 : -10), y: cy - 9, 'text-anchor': side }, text));
-  }
+  // Every cell is named beside its diamond (its shape when the colour says the rest); the recommended one in full.
+  const text = m.recommended ? `★ recommended: ${m.label}` : name;
+  const side = labelSide(cx, 6.5 * text.length, { left: s.x(s.xlo), right: s.x(s.xhi), top: 0, bottom: 0 });
+  const cls = m.recommended ? 'front-label recommended' : m.onFront ? 'front-label' : 'front-label off-front';
+  g.append(svg('text', { class: cls, x: cx + (side === 'start' ? 9 : -9), y: m.recommended ? cy - 15 : cy - 8, 'text-anchor': side }, text));
   return g;
 }

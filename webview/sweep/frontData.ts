@@ -38,6 +38,22 @@ export interface FrontChartData {
   ys: number[];
 }
 
+/** The colour series of each cell: with a shape axis and other axes beside it, one per combination of
+ *  the other axes' levels (e.g. per method, the shapes told apart by their labels); else one per cell.
+ *  Also the text that names each cell on the chart (its shape then, its label else) and the legend of
+ *  the series (none when each cell is its own). */
+export function seriesOf(t: TaskFrontView): { series: number[]; names: string[]; legend: string[] } {
+  const others = t.cellAxes.filter((a) => a !== t.shapeAxis);
+  if (!t.shapeAxis || !others.length) return { series: t.cells.map((_, i) => i), names: t.cells.map((c) => c.label), legend: [] };
+  const keys: string[] = [];
+  const series = t.cells.map((c) => {
+    const key = others.map((a) => c.cell[a]).join(' · ');
+    if (!keys.includes(key)) keys.push(key);
+    return keys.indexOf(key);
+  });
+  return { series, names: t.cells.map((c) => c.cell[t.shapeAxis!] ?? c.label), legend: keys };
+}
+
 /** Whether the x axis can be drawn: latency needs a measured cell; speed-up also the teacher's latency. */
 export function canPlot(t: TaskFrontView, axis: XAxis): boolean {
   return t.measured && (axis === 'latency' || (t.teacher?.latencyMs ?? null) !== null);

@@ -49,6 +49,8 @@ export interface TaskFrontView {
   task: string;
   primary: string | null;
   cellAxes: string[];
+  /** The axis of student shapes among cellAxes, null without one. */
+  shapeAxis: string | null;
   cells: FrontCellView[];
   teacher: FrontTeacherView | null;
   /** Indexes into cells, by increasing mean latency. */
@@ -94,7 +96,7 @@ const isTeacher = (v: unknown): v is FrontTeacherView => isObject(v) && isString
 const isIndexOf = (cells: unknown[]) => (i: unknown): i is number => Number.isInteger(i) && (i as number) >= 0 && (i as number) < cells.length;
 
 const isTask = (v: unknown): v is TaskFrontView =>
-  isObject(v) && isString(v.task) && (v.primary === null || isString(v.primary)) && isArrayOf(v.cellAxes, isString) && isArrayOf(v.cells, isCell) &&
+  isObject(v) && isString(v.task) && (v.primary === null || isString(v.primary)) && isArrayOf(v.cellAxes, isString) && (v.shapeAxis === null || isString(v.shapeAxis)) && isArrayOf(v.cells, isCell) &&
   (v.teacher === null || isTeacher(v.teacher)) && isArrayOf(v.front, isIndexOf(v.cells)) && (v.recommended === null || isIndexOf(v.cells)(v.recommended)) &&
   isString(v.reason) && ['fallback', 'quiet', 'oneSession', 'measured'].every((k) => isBool(v[k])) && isArrayOf(v.notes, isString);
 

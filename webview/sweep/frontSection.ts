@@ -5,7 +5,7 @@
 import { button, setDisabled } from '../shared/toolkit';
 import { meanSd, value } from './format';
 import { frontChart } from './frontChart';
-import { canPlot, type XAxis } from './frontData';
+import { canPlot, seriesOf, type XAxis } from './frontData';
 import type { FrontCellView, Num, SummaryView, SweepAction, SweepView, TaskFrontView } from './protocol';
 
 export interface FrontSectionOptions {
@@ -59,9 +59,10 @@ function cellsTable(t: TaskFrontView, ti: number): HTMLElement {
   const table = el('table', { className: 'data front-table', id: `front-table-${ti}` });
   table.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { className: i > 0 && i < 9 ? 'num' : undefined, text: h })))));
   const body = el('tbody');
+  const { series } = seriesOf(t);
   t.cells.forEach((c: FrontCellView, ci) => {
     const mark = c.recommended ? '★ recommended' : c.onFront ? '✓' : '';
-    const cell = el('td', {}, el('span', { className: `front-swatch series-${ci % 6}` }), c.label);
+    const cell = el('td', {}, el('span', { className: `front-swatch series-${series[ci] % 6}` }), c.label);
     body.append(el('tr', { 'data-cell': c.label, className: c.recommended ? 'recommended' : c.onFront ? 'on-front' : undefined, title: c.notes.length ? c.notes.join('\n') : undefined },
       cell, el('td', { className: 'num', text: String(c.score.n) }), el('td', { className: 'num', text: meanSd(c.score) }),
       el('td', { className: 'num', text: msText(c.latencyMs) }), el('td', { className: 'num', text: msText({ ...c.p95Ms, sd: null }) }),
@@ -87,6 +88,11 @@ function taskCard(s: SweepView, t: TaskFrontView, ti: number, o: FrontSectionOpt
   } else if (!canPlot(t, o.axis)) {
     card.append(el('p', { className: 'front-missing', text: 'No teacher latency measured: the speed-up needs it. Switch to latency, or measure the teacher.' }));
   } else {
+    const { legend } = seriesOf(t);
+    const key = legend.length
+      ? el('p', { className: 'front-legend muted' }, ...legend.flatMap((name, i) => [el('span', { className: `front-swatch series-${i % 6}` }), el('span', { className: 'front-legend-item', text: name })]))
+      : undefined;
+    if (key) card.append(key);
     card.append(el('div', { className: 'front-plot' }, frontChart(t, o.axis, o.width, (runId) => o.send({ type: 'openRun', runId }))));
   }
   const rec = t.recommended !== null ? t.cells[t.recommended] : undefined;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { frontViewOf, taskFrontView } from '../../../extension/sweeps/frontView';
 import type { FrontCell, FrontReport, FrontSeed, TaskFront } from '../../../trainer/sweep/report/frontTypes';
 import { summarize } from '../../../trainer/sweep/report/statistics';
-import { canPlot, chartData } from '../../../webview/sweep/frontData';
+import { canPlot, chartData, seriesOf } from '../../../webview/sweep/frontData';
 import { isFrontView } from '../../../webview/sweep/frontProtocol';
 import { isSweepAction } from '../../../webview/sweep/protocol';
 
@@ -104,4 +104,13 @@ test('the page\'s export action names the task; nothing else rides along', () =>
   assert.ok(isSweepAction({ type: 'exportRecommended', task: '' }));
   assert.ok(!isSweepAction({ type: 'exportRecommended' }));
   assert.ok(!isSweepAction({ type: 'exportRecommended', task: 'A', out: '/tmp' }));
+});
+
+test('colours: one series per method when a shape axis names the rest; one per cell without a shape axis', () => {
+  const t = taskFrontView(task());
+  assert.deepEqual(seriesOf(t), { series: [0, 0, 1, 0], names: ['2x16', '4x32', '4x32', '6x64'], legend: ['LRC', 'MSE'] });
+  const noShape = { ...t, shapeAxis: null };
+  assert.deepEqual(seriesOf(noShape), { series: [0, 1, 2, 3], names: t.cells.map((c) => c.label), legend: [] });
+  const shapeOnly = { ...t, cellAxes: ['shape'] };
+  assert.deepEqual(seriesOf(shapeOnly).series, [0, 1, 2, 3]);
 });
