@@ -1,9 +1,9 @@
 // The sweeps of the workspace, live: the sweep folders (`.lrc/sweeps/`, beside the runs folder) read with
 // their runs' states, kept until something changes. Changes come from a file watcher on the sweeps
 // folder (a new sweep, sweep.json rewritten by a submission, a cancel or the pool's start and end), one
-// on the run.json files of the runs folder, and for a Slurm sweep with live jobs from the scheduler,
-// asked every ~10 s through `lrc-distill sweep status <sweep> --json` in a child process (the Slurm
-// commands block, so they never run in the extension host). The explorer, the sweep panels, the
+// on the run.json and serving.json files of the runs folder, and for a Slurm sweep with live jobs from
+// the scheduler, asked every ~10 s through `lrc-distill sweep status <sweep> --json` in a child process
+// (the Slurm commands block, so they never run in the extension host). The explorer, the sweep panels, the
 // CodeLens and the report documents listen to onDidChange.
 import * as vscode from 'vscode';
 import { relative, sep } from 'node:path';
@@ -197,7 +197,8 @@ export class SweepService extends Disposable {
       if (parts[0].startsWith('.') || parts[0].startsWith('..')) return;
       if (parts.length === 1 || (parts.length === 2 && parts[1] === 'sweep.json')) this.changedSoon();
     };
-    const runWatcher = vscode.workspace.createFileSystemWatcher(patternOf(runs, '*/run.json'));
+    // run.json, and serving.json: a run's serving cost, written at its end or by `sweep measure` (the front).
+    const runWatcher = vscode.workspace.createFileSystemWatcher(patternOf(runs, '*/{run.json,serving.json}'));
     for (const w of [sweepWatcher, runWatcher]) this.watchers.push(w);
     const onRunEvent = () => this.changedSoon();
     sweepWatcher.onDidCreate(onSweepEvent);
