@@ -9,6 +9,7 @@ import { analyzeCommand, distillCommand, EXIT, generalCommand, resumeCommand, tr
 import { controlCommand, evalCommand, exportCommand, runsCommand } from './cli/inspectCommands';
 import { demoCommand } from './cli/demo';
 import { sweepCommand, sweepTaskCommand } from './cli/sweepCommands';
+import { measureCommand } from './cli/measureCommands';
 import { teacherStoreCommand } from './cli/teacherStoreCommands';
 import { setupNativeCommand } from './cli/setupNativeCommand';
 
@@ -39,6 +40,9 @@ Commands
   eval <run>                evaluate a run's model on its dev set
   analyze <run>             the paired analysis of an LRC run and its MSE baseline (layer grids, cases)
   export <run> --out <dir>  write a run's model as a Hugging Face folder (--dtype f32|f16|bf16)
+  measure <run>             the serving cost of a run's export on the best backend: latency at batch 1 (median,
+                            p95), throughput at --serving-batch N (default 32), parameters, size f32/f16; into
+                            its serving.json (runs measure their export when they finish)
   control <run> <request>   steer a running run: pause, resume, stop, next-stage, evaluate, analyze,
                             set alpha=1 beta=1 gamma=3 temperature=1.1 epsilon=1
   sweep <file.json>         every combination of a sweep file's axes (tasks, seeds, methods, any config field),
@@ -46,6 +50,11 @@ Commands
                             or --executor slurm (sbatch job arrays; --wait follows them); --dry-run lists the runs
   sweep status|cancel|resume|report <sweep>   where its runs stand (--json); scancel or stop the pool; submit or
                             run again what did not finish (from checkpoints); the tables (--format md|csv|json --out)
+  sweep report <sweep> --rule R   the front per task (score against latency at batch 1) and the recommended cell:
+                            fastest-within:<points> (default fastest-within:1), best-under:<ms>ms, best, fastest;
+                            --out <folder> writes the tables and a front-<task>.svg chart per task
+  sweep measure <sweep>     measure every export of the sweep again (teachers too), one after another in one process
+  sweep export-recommended <sweep> --out <dir> [--task T] [--dtype f32|f16] [--rule R]   the recommended student
   sweep list                the sweeps (--sweeps <dir>, default .lrc/sweeps beside the runs folder)
   sweep adopt <file.json> --results <dir> [--records <dir>]   a sweep of runs that already ran, from their eval --json
                             scores and records (default records/ beside the results), for sweep report
@@ -117,6 +126,8 @@ async function main(argv: string[]): Promise<number> {
       return evalCommand(ctx);
     case 'export':
       return exportCommand(ctx);
+    case 'measure':
+      return measureCommand(ctx);
     case 'control':
       return controlCommand(ctx);
     case 'analyze':

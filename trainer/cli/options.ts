@@ -71,6 +71,8 @@ export const FLAGS = {
   wait: { type: 'boolean' },
   poll: { type: 'string' },
   format: { type: 'string' },
+  rule: { type: 'string' },
+  'serving-batch': { type: 'string' },
   'dry-run': { type: 'boolean' },
   gpu: { type: 'boolean' },
   wheel: { type: 'string' },

@@ -1,7 +1,7 @@
 // `lrc-distill sweep`: many runs from one sweep file, on this machine (a pool of worker processes) or on
 // a Slurm cluster (job arrays), and their status, cancellation, resumption and report. `sweep-task` is
 // what one worker or one array task runs: one run of the sweep, resumed from its checkpoint if it has one.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { readRun, updateRun } from '../runs/runStore';
@@ -9,7 +9,11 @@ import { UserError } from '../server';
 import { defaultWorkers, runLocalPool } from '../sweep/localPool';
 import { planSweep } from '../sweep/plan';
 import { aggregateSweep } from '../sweep/report/aggregate';
+import { frontOf } from '../sweep/report/front';
+import { parseRule } from '../sweep/report/frontRule';
+import { frontSvg, frontSvgName } from '../sweep/report/frontSvg';
 import { reportCsv, reportJson, reportMarkdown } from '../sweep/report/render';
+import { writeFileAtomic } from '../util/atomicFile';
 import { reportInputOf } from '../sweep/reportInput';
 import { jobStates, scancel } from '../sweep/slurm/slurmCommands';
 import { submitSweep } from '../sweep/slurm/slurmExecutor';
@@ -19,6 +23,7 @@ import { isAdopted, jobIsLive, poolIsAlive, stateCounts, sweepStatus, type Membe
 import { createSweep, defaultSweepsDir, ensureRunFolders, findSweepDir, listSweeps, readSweep, updateSweep } from '../sweep/sweepStore';
 import { EXIT, exitCodeOf, runSession, summary, type CliContext } from './runCommands';
 import { adoptCommand } from './sweepAdopt';
+import { exportRecommendedCommand, sweepMeasureCommand } from './measureCommands';
 
 const sweepsDirOf = (ctx: CliContext) => resolve(ctx.flags.sweeps ?? defaultSweepsDir(ctx.runsDir));
 const clock = () => new Date().toISOString().slice(11, 19);
@@ -61,6 +66,10 @@ export async function sweepCommand(ctx: CliContext): Promise<number> {
       return listCommand(ctx);
     case 'adopt':
       return adoptCommand(ctx, rest[0]);
+    case 'measure':
+      return sweepMeasureCommand(ctx, rest[0]);
+    case 'export-recommended':
+      return exportRecommendedCommand(ctx, rest[0]);
     case undefined:
       throw new UserError('sweep needs a sweep file: lrc-distill sweep <file.json> [--executor local|slurm]', 'sweep');
   }
@@ -167,9 +176,29 @@ async function resumeSweepCommand(ctx: CliContext, ref: string | undefined): Pro
 }
 
 function reportCommand(ctx: CliContext, ref: string | undefined): number {
+  const rule = parseRule(ctx.flags.rule);
   const dir = findSweepDir(sweepsDirOf(ctx), need(ref, 'report'));
-  const report = aggregateSweep(reportInputOf(readSweep(dir)));
+  const input = reportInputOf(readSweep(dir));
+  const report = { ...aggregateSweep(input), front: frontOf(input, rule) };
   const format = ctx.flags.format ?? 'md';
+  if (format !== 'md' && format !== 'csv' && format !== 'json') throw new UserError(`--format ${format}: expected md, csv or json`, '--format');
+  // --out a folder: the tables in it and the front of each task as an SVG chart beside them
+  const outDir = ctx.flags.out && (format === 'csv' || (existsSync(resolve(ctx.flags.out)) && statSync(resolve(ctx.flags.out)).isDirectory())) ? resolve(ctx.flags.out) : undefined;
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    const charts = report.front.tasks.map((t) => {
+      const name = frontSvgName(t.task);
+      writeFileAtomic(join(outDir, name), frontSvg(t));
+      return name;
+    });
+    if (format !== 'csv') {
+      const name = format === 'json' ? 'report.json' : 'report.md';
+      writeFileAtomic(join(outDir, name), format === 'json' ? reportJson(report) : reportMarkdown(report));
+      console.log(`wrote ${[name, ...charts].join(', ')} into ${outDir}`);
+      return EXIT.ok;
+    }
+    console.log(`wrote ${charts.join(', ')} into ${outDir}`);
+  }
   let text: string;
   if (format === 'md') text = reportMarkdown(report);
   else if (format === 'json') text = reportJson(report);

@@ -2,6 +2,7 @@
 // decimals, differences in points "x.xx pt", "mean ± sd", "-" for no value), CSV (one text per table,
 // rectangular, RFC 4180 quoting, lines ending in \n) and JSON (keys sorted at every level, NaN as null).
 import { RunStatusSchema } from '../../runs/runRecord';
+import { frontCsv, frontMarkdown } from './frontRender';
 import type { CellRow, ComparisonTable, RunRow, RunsTable, StatusCounts, SweepReport } from './types';
 import type { Summary } from './statistics';
 
@@ -153,6 +154,7 @@ export function reportMarkdown(report: SweepReport): string {
   for (const axis of comparedAxes(report)) sections.push(sideBySideMarkdown(report, axis, 'exported'), sideBySideMarkdown(report, axis, 'last'));
   for (const c of report.comparisons) sections.push(comparisonMarkdown(c));
   for (const t of report.runs) sections.push(runsMarkdown(report, t));
+  if (report.front) sections.push(...frontMarkdown(report.front));
   if (report.notes.length) sections.push(['### Notes', '', ...report.notes.map((n) => `- ${n}`)]);
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n';
 }
@@ -167,7 +169,7 @@ const csv = (rows: (string | number | null)[][]) => rows.map((r) => r.map(csvFie
 
 /** The tables of the report as CSV texts, one per table; every axis is a column of its own (empty where
  *  a row has no level of it); numbers at full precision, differences in points. */
-export interface ReportCsv { status: string; cells: string; seeds: string; teachers: string; comparisons: string; pairs: string; runs: string }
+export interface ReportCsv { status: string; cells: string; seeds: string; teachers: string; comparisons: string; pairs: string; runs: string; front?: string; front_seeds?: string }
 
 export function reportCsv(report: SweepReport): ReportCsv {
   const axes = report.axes.map((a) => a.name);
@@ -187,6 +189,7 @@ export function reportCsv(report: SweepReport): ReportCsv {
     pairs: csv([['comparison', ...axes, 'metric', 'seed', 'a', 'b', 'difference_pt', 'dropped', 'last_difference_pt'],
       ...report.comparisons.flatMap((c) => c.groups.flatMap((g) => g.seeds.map((s) => [c.name, ...at(g.cell), g.primary, s.seed, s.a, s.b, s.difference, s.dropped, s.lastDifference])))]),
     runs: runsCsv(report),
+    ...(report.front ? frontCsv(report.front) : {}),
   };
 }
 
