@@ -1,7 +1,9 @@
 // What the sweep panel shows of a sweep: its runs' states (sweepState.ts) and the report's tables, made
-// by the trainer's own aggregateSweep from the run folders (the numbers of `lrc-distill sweep report`),
-// with every NaN turned into null for the message. No vscode here.
+// by the trainer's own aggregateSweep and frontOf from the run folders (the numbers of `lrc-distill sweep
+// report`), with every NaN turned into null for the message. No vscode here.
 import { aggregateSweep } from '../../trainer/sweep/report/aggregate';
+import { frontOf } from '../../trainer/sweep/report/front';
+import { parseRule } from '../../trainer/sweep/report/frontRule';
 import type { Summary } from '../../trainer/sweep/report/statistics';
 import type { SweepReport } from '../../trainer/sweep/report/types';
 import { reportInputOf } from '../../trainer/sweep/reportInput';
@@ -15,8 +17,10 @@ const summary = (s: Summary): SummaryView => ({ n: s.n, mean: num(s.mean), sd: n
 /** "task A, method LRC" */
 export const cellText = (cell: Record<string, string>) => Object.entries(cell).map(([axis, level]) => `${axis} ${level}`).join(', ');
 
+/** The report as `lrc-distill sweep report` makes it, with the front for the default rule. */
 export function reportOf(state: SweepState): SweepReport {
-  return aggregateSweep(reportInputOf(state.record));
+  const input = reportInputOf(state.record);
+  return { ...aggregateSweep(input), front: frontOf(input, parseRule()) };
 }
 
 export function sweepViewOf(state: SweepState, report: SweepReport = reportOf(state)): SweepView {
