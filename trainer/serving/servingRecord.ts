@@ -52,7 +52,8 @@ export function readServingCost(runDir: string): ServingCost | undefined {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), value);
-    throw new InputError({ file, field: issue.path.join('.') || '(file)', expected: issue.message.toLowerCase(), found: at === undefined ? 'nothing' : JSON.stringify(at), hint: 'lrc-distill measure <run> writes it again' });
+    const expected = issue.code === 'invalid_literal' ? JSON.stringify(issue.expected) : issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message.toLowerCase();
+    throw new InputError({ file, field: issue.path.join('.') || '(file)', expected, found: at === undefined ? 'nothing' : JSON.stringify(at), hint: 'lrc-distill measure <run> writes it again' });
   }
   return parsed.data as ServingCost;
 }
