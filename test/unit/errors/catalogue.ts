@@ -386,6 +386,16 @@ export const CATALOGUE: CatalogueRow[] = [
     },
   },
 
+  // ---- serving costs and the front (issue 23) -----------------------------------------------------
+  { area: 'usage', case: 'bad front rule', input: '`sweep report <sweep> --rule quickest`', fragment: '--rule: expected fastest-within:<points> (e.g. fastest-within:1), best-under:<ms>ms (e.g. best-under:5ms), best or fastest, found "quickest"', exit: 2, setup: () => ['sweep', 'report', 'any', '--rule', 'quickest'] },
+  { area: 'usage', case: 'front rule without its unit', input: '`sweep report <sweep> --rule best-under:5` (for 5ms)', fragment: '--rule: expected fastest-within:<points> (e.g. fastest-within:1), best-under:<ms>ms (e.g. best-under:5ms), best or fastest, found "best-under:5"', exit: 2, setup: () => ['sweep', 'report', 'any', '--rule', 'best-under:5'] },
+  { area: 'usage', case: 'measure without a run', input: '`measure`', fragment: 'measure needs a run: lrc-distill measure <run> [--serving-batch N] [--json]', exit: 2, setup: () => ['measure'] },
+  { area: 'usage', case: 'bad serving batch', input: '`measure <run> --serving-batch 0`', fragment: '--serving-batch: expected a whole number of examples from 1 to 4096 (default 32), found "0"', exit: 2, setup: (ctx) => ['measure', ctx.run(), '--serving-batch', '0'] },
+  { area: 'usage', case: 'sweep measure without a sweep', input: '`sweep measure`', fragment: 'sweep measure needs a sweep: lrc-distill sweep measure <sweep id, name or folder>', exit: 2, setup: () => ['sweep', 'measure'] },
+  { area: 'usage', case: 'export-recommended without a target', input: '`sweep export-recommended <sweep>` with no `--out`', fragment: 'sweep export-recommended needs a sweep and a target: lrc-distill sweep export-recommended <sweep> --out <folder>', exit: 2, setup: () => ['sweep', 'export-recommended', 'any'] },
+  { area: 'run folder', case: 'measure of a run without an export', input: '`measure <run>` of a failed run', fragment: ' is failed: no exported model to measure', exit: 2, setup: (ctx) => ['measure', ctx.run((r) => Object.assign(r, { status: 'failed' }))] },
+  { area: 'run folder', case: 'measure of an encoder', input: '`measure <pretrain run>` (its export has no task head)', fragment: ' is a pretrain run: its export is an encoder without a task head, which is not served (measure a teacher, lrc, mse or student run)', exit: 2, setup: (ctx) => ['measure', ctx.run((r) => Object.assign(r, { kind: 'pretrain' }))] },
+
   // ---- corpus files (distill-general) -------------------------------------------------------------
   { area: 'usage', case: 'general distillation without a corpus', input: '`distill-general --teacher t` with no `--corpus`', fragment: 'distill-general needs --corpus <file or folder> [more files or folders] (.txt, .jsonl, .tsv, .csv)', exit: 2, setup: (ctx) => ['distill-general', '--teacher', ctx.teacherFolder(), ...TINY] },
   { area: 'usage', case: 'general distillation without a teacher', input: '`distill-general --corpus c.txt` with no `--teacher`', fragment: 'distill-general needs --teacher <pre-trained BERT folder or run>', exit: 2, setup: (ctx) => ['distill-general', '--corpus', ctx.write('c.txt', 'a good film\n'), ...TINY] },
