@@ -31,13 +31,14 @@ export function angularDistance(x: tf.Tensor, y: tf.Tensor, eps = DEFAULT_ANGULA
 
 /**
  * g between every row of `a` (P, D) and every row of `b` (Q, D): result (P, Q), entry [p][q] = g(a_p, b_q).
+ * With a leading axis, (M, P, D) and (M, Q, D) -> (M, P, Q): M such products at once.
  */
-export function pairwiseAngularDistance(a: tf.Tensor2D, b: tf.Tensor2D, eps = DEFAULT_ANGULAR_EPS): tf.Tensor2D {
-  if (a.shape[1] !== b.shape[1]) {
+export function pairwiseAngularDistance<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T, eps = DEFAULT_ANGULAR_EPS): T {
+  if (a.rank !== b.rank || a.shape[a.rank - 1] !== b.shape[b.rank - 1] || a.shape.slice(0, -2).join(',') !== b.shape.slice(0, -2).join(',')) {
     throw new Error(`pairwiseAngularDistance: vector lengths differ, a is [${a.shape}] and b is [${b.shape}]`);
   }
   return tf.tidy(() => {
-    const cos = tf.matMul(normalizeRows(a, eps), normalizeRows(b, eps), false, true); // (P, Q)
-    return tf.sub(1, cos);
+    const cos = tf.matMul(normalizeRows(a, eps) as tf.Tensor2D, normalizeRows(b, eps) as tf.Tensor2D, false, true); // (..., P, Q)
+    return tf.sub(1, cos) as T;
   });
 }

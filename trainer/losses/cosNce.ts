@@ -53,34 +53,57 @@ export function negativeMask(batchSize: number, selection: NegativeSelection, la
   });
 }
 
-/** The vectors z^s (B, D) and z^t (B, D) of one mapped layer. */
-export function cosNceVectors(inputs: CosNceInputs, mode: VectorizeMode): { student: tf.Tensor2D; teacher: tf.Tensor2D } {
+/**
+ * The same inputs for M mapped layers at once, stacked on a leading axis: H^s (M, B, L, d), W (M, d, d'),
+ * H^t (M, B, L, d'). One operation then does for all M layers what it does for one (issue 21: on the
+ * native backend an operation costs about the same whatever its size).
+ */
+export interface StackedCosNceInputs {
+  studentHidden: tf.Tensor4D;
+  projection: tf.Tensor3D;
+  teacherHidden: tf.Tensor4D;
+  attentionMask: tf.Tensor2D;
+  labels?: tf.Tensor1D;
+}
+
+/** The vectors z^s (B, D) and z^t (B, D) of one mapped layer, or (M, B, D) each for M stacked layers. */
+export function cosNceVectors(inputs: CosNceInputs, mode: VectorizeMode): { student: tf.Tensor2D; teacher: tf.Tensor2D };
+export function cosNceVectors(inputs: StackedCosNceInputs, mode: VectorizeMode): { student: tf.Tensor3D; teacher: tf.Tensor3D };
+export function cosNceVectors(inputs: CosNceInputs | StackedCosNceInputs, mode: VectorizeMode): { student: tf.Tensor; teacher: tf.Tensor } {
   const { studentHidden, projection, teacherHidden, attentionMask } = inputs;
-  if (studentHidden.shape[0] !== teacherHidden.shape[0] || studentHidden.shape[1] !== teacherHidden.shape[1]) {
-    throw new Error(`COS-NCE: student hidden state [${studentHidden.shape}] and teacher hidden state [${teacherHidden.shape}] differ in batch or length`);
+  const s = studentHidden.shape;
+  const t = teacherHidden.shape;
+  const w = projection.shape;
+  const lead = s.length - 3;
+  if (s.length !== t.length || s.slice(0, lead + 2).join(',') !== t.slice(0, lead + 2).join(',')) {
+    throw new Error(`COS-NCE: student hidden state [${s}] and teacher hidden state [${t}] differ in batch or length`);
   }
-  if (projection.shape[0] !== studentHidden.shape[2] || projection.shape[1] !== teacherHidden.shape[2]) {
-    throw new Error(`COS-NCE: projection is [${projection.shape}] but must be [student hidden ${studentHidden.shape[2]}, teacher hidden ${teacherHidden.shape[2]}]`);
+  if (w.length !== lead + 2 || w[lead] !== s[lead + 2] || w[lead + 1] !== t[lead + 2] || w.slice(0, lead).join(',') !== s.slice(0, lead).join(',')) {
+    throw new Error(`COS-NCE: projection is [${w}] but must be [student hidden ${s[lead + 2]}, teacher hidden ${t[lead + 2]}]`);
   }
   return tf.tidy(() => ({
-    student: vectorizeHidden(projectHidden(studentHidden, projection), attentionMask, mode), // (B, D)
-    teacher: vectorizeHidden(teacherHidden, attentionMask, mode), // (B, D)
+    student: vectorizeHidden<tf.Rank.R2 | tf.Rank.R3>(projectHidden(studentHidden, projection), attentionMask, mode), // (..., B, D)
+    teacher: vectorizeHidden<tf.Rank.R2 | tf.Rank.R3>(teacherHidden, attentionMask, mode), // (..., B, D)
   }));
 }
 
-/** COS-NCE of every sample (B) and the positive distances g(z^t, z^s) (B). */
-export function cosNcePerSample(inputs: CosNceInputs, options: CosNceOptions): { loss: tf.Tensor1D; distance: tf.Tensor1D } {
-  const batchSize = inputs.studentHidden.shape[0];
+/**
+ * COS-NCE of every sample (B) and the positive distances g(z^t, z^s) (B); for stacked inputs (M, B) each.
+ */
+export function cosNcePerSample(inputs: CosNceInputs, options: CosNceOptions): { loss: tf.Tensor1D; distance: tf.Tensor1D };
+export function cosNcePerSample(inputs: StackedCosNceInputs, options: CosNceOptions): { loss: tf.Tensor2D; distance: tf.Tensor2D };
+export function cosNcePerSample(inputs: CosNceInputs | StackedCosNceInputs, options: CosNceOptions): { loss: tf.Tensor; distance: tf.Tensor } {
+  const batchSize = inputs.studentHidden.shape[inputs.studentHidden.rank - 3];
   return tf.tidy(() => {
-    const { student, teacher } = cosNceVectors(inputs, options.vectorize);
-    const g = pairwiseAngularDistance(student, teacher, options.eps ?? DEFAULT_ANGULAR_EPS); // (B, B): [b][k] = g(z^s_b, vec_t_k)
-    const positive = tf.sum(tf.mul(g, tf.eye(batchSize)), 1); // (B) the diagonal, g(z^t, z^s)
+    const { student, teacher } = cosNceVectors(inputs as CosNceInputs, options.vectorize);
+    const g = pairwiseAngularDistance(student, teacher, options.eps ?? DEFAULT_ANGULAR_EPS); // (..., B, B): [b][k] = g(z^s_b, vec_t_k)
+    const positive = tf.sum(tf.mul(g, tf.eye(batchSize)), -1); // (..., B) the diagonal, g(z^t, z^s)
     const mask = negativeMask(batchSize, options.negatives, inputs.labels); // (B, B)
     const k = tf.sum(mask, 1); // (B) number of negatives
-    const terms = tf.add(tf.sub(2, g), tf.expandDims(positive, 1)); // (B, B) 2 - (g(n_k, z^s) - g(z^t, z^s))
-    const negativeSum = tf.sum(tf.mul(terms, mask), 1); // (B)
-    const negativeTerm = tf.div(negativeSum, tf.mul(2, tf.maximum(k, 1))); // (B), 0 when K = 0
-    return { loss: tf.add(positive, negativeTerm) as tf.Tensor1D, distance: positive as tf.Tensor1D };
+    const terms = tf.add(tf.sub(2, g), tf.expandDims(positive, -1)); // (..., B, B) 2 - (g(n_k, z^s) - g(z^t, z^s))
+    const negativeSum = tf.sum(tf.mul(terms, mask), -1); // (..., B)
+    const negativeTerm = tf.div(negativeSum, tf.mul(2, tf.maximum(k, 1))); // (..., B), 0 when K = 0
+    return { loss: tf.add(positive, negativeTerm), distance: positive };
   });
 }
 
@@ -89,5 +112,13 @@ export function cosNce(inputs: CosNceInputs, options: CosNceOptions): { loss: tf
   return tf.tidy(() => {
     const { loss, distance } = cosNcePerSample(inputs, options);
     return { loss: tf.mean(loss), distance: tf.mean(distance) };
+  });
+}
+
+/** The batch means of COS-NCE and of g(z^t, z^s) of M stacked layers: (M) each. */
+export function cosNceStacked(inputs: StackedCosNceInputs, options: CosNceOptions): { loss: tf.Tensor1D; distance: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const { loss, distance } = cosNcePerSample(inputs, options);
+    return { loss: tf.mean(loss, -1), distance: tf.mean(distance, -1) };
   });
 }

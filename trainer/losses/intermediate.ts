@@ -1,7 +1,7 @@
 // L_mid: the intermediate-layer loss summed over the mapped layers. 'cosnce' is LRC-BERT's
 // (batch-mean COS-NCE per layer); 'mse' is the baseline's (TinyBERT's hidden MSE per layer).
 import * as tf from '@tensorflow/tfjs';
-import { cosNce, type CosNceOptions } from './cosNce';
+import { cosNce, cosNceStacked, type CosNceOptions } from './cosNce';
 import { hiddenMse } from './hiddenMse';
 import type { LayerPair } from './layerMapping';
 
@@ -39,6 +39,22 @@ export function intermediateLoss(kind: IntermediateLossKind, inputs: Intermediat
   }
   if (kind !== 'cosnce' && kind !== 'mse') throw new Error(`L_mid: unknown intermediate loss '${String(kind)}', expected 'cosnce' or 'mse'`);
   return tf.tidy(() => {
+    if (kind === 'cosnce' && mapping.length > 1) {
+      // Every mapped layer at once (the hidden states of a model all have one shape): the same loss with
+      // a few operations instead of a few per layer.
+      const stacked = cosNceStacked(
+        {
+          studentHidden: tf.stack(mapping.map(({ student }) => studentHidden[student])) as tf.Tensor4D, // (M, B, L, d)
+          projection: tf.stack(projections as tf.Tensor2D[]) as tf.Tensor3D, // (M, d, d')
+          teacherHidden: tf.stack(mapping.map(({ teacher }) => teacherHidden[teacher])) as tf.Tensor4D, // (M, B, L, d')
+          attentionMask,
+          labels,
+        },
+        cosNceOptions,
+      );
+      const perLayer = tf.unstack(stacked.loss) as tf.Scalar[];
+      return { total: tf.addN(perLayer) as tf.Scalar, perLayer, distance: tf.unstack(stacked.distance) as tf.Scalar[] };
+    }
     const perLayer: tf.Scalar[] = [];
     const distance: tf.Scalar[] = [];
     mapping.forEach(({ student, teacher }, k) => {

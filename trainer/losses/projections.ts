@@ -19,15 +19,16 @@ export interface ProjectionOptions {
 
 export const DEFAULT_PROJECTION_INIT_STD = 0.02;
 
-/** H (B, L, d) times W (d, d') -> (B, L, d'). */
-export function projectHidden(hidden: tf.Tensor3D, projection: tf.Tensor2D): tf.Tensor3D {
-  const [b, l, d] = hidden.shape;
-  if (projection.shape[0] !== d) {
+/** H (B, L, d) times W (d, d') -> (B, L, d'); or M at once: H (M, B, L, d) times W (M, d, d') -> (M, B, L, d'). */
+export function projectHidden<T extends tf.Tensor3D | tf.Tensor4D>(hidden: T, projection: tf.Tensor2D | tf.Tensor3D): T {
+  const lead = hidden.shape.slice(0, -3);
+  const [b, l, d] = hidden.shape.slice(-3);
+  if (projection.shape[projection.rank - 2] !== d || projection.rank !== hidden.rank - 1 || projection.shape.slice(0, -2).join(',') !== lead.join(',')) {
     throw new Error(`projectHidden: hidden state is [${hidden.shape}] but the projection is [${projection.shape}] (expected first size ${d})`);
   }
   return tf.tidy(() => {
-    const flat = tf.reshape(hidden, [b * l, d]) as tf.Tensor2D; // (B*L, d)
-    return tf.reshape(tf.matMul(flat, projection), [b, l, projection.shape[1]]) as tf.Tensor3D; // (B, L, d')
+    const flat = tf.reshape<tf.Rank>(hidden, [...lead, b * l, d]); // (..., B*L, d)
+    return tf.reshape<tf.Rank>(tf.matMul(flat as tf.Tensor2D, projection as tf.Tensor2D), [...lead, b, l, projection.shape[projection.rank - 1]]) as T; // (..., B, L, d')
   });
 }
 
