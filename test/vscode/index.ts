@@ -11,16 +11,21 @@ const testFiles: Array<[name: string, load: () => Promise<unknown>]> = [
   ['runs.test', () => import('./runs.test')],
   ['analysis.test', () => import('./analysis.test')],
   ['sweeps.test', () => import('./sweeps.test')],
+  ['sweepFront.test', () => import('./sweepFront.test')],
   ['errors.test', () => import('./errors.test')],
   ['general.test', () => import('./general.test')],
   ['nativeSetup.test', () => import('./nativeSetup.test')],
 ];
+
+// LRC_VSCODE_TESTS=sweepFront.test,smoke.test runs only those files (a quicker loop while working on one).
+const only = process.env.LRC_VSCODE_TESTS?.split(',').map((n) => n.trim()).filter(Boolean);
 
 export async function run(): Promise<void> {
   // The extension host starts the trainer and VS Code itself: generous timeouts, plain output.
   const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, slow: 10_000, color: false, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   for (const [name, load] of testFiles) {
+    if (only?.length && !only.includes(name)) continue;
     try {
       await load();
     } catch (e) {

@@ -33,7 +33,7 @@ export const speedUpText = (s: SummaryView): string => (s.mean === null ? '-' : 
 export const mbText = (bytes: Num): string => (bytes === null ? '-' : (bytes / 1e6).toFixed(1));
 export const countText = (n: Num): string => (n === null ? '-' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 
-export const measureCommand = (s: SweepView): string => `lrc-distill sweep measure ${s.name}`;
+export const measureCommand = (s: SweepView): string => `lrc-distill sweep measure ${s.id}`;
 
 function axisToggle(o: FrontSectionOptions, speedUpPossible: boolean): HTMLElement {
   const group = el('div', { className: 'front-toggle', role: 'radiogroup', 'aria-label': 'x axis of the charts', id: 'front-axis' }, el('span', { className: 'muted', text: 'x axis: ' }));
@@ -103,13 +103,9 @@ function taskCard(s: SweepView, t: TaskFrontView, ti: number, o: FrontSectionOpt
   exportButton.id = `btn-export-recommended-${ti}`;
   exportButton.title = rec ? `write ${rec.label}'s model as a Hugging Face folder (f32 or f16) where you choose` : 'no cell to recommend yet';
   if (!rec) setDisabled(exportButton, true);
-  const caveats = [
-    ...(t.measured && !t.quiet ? [`some costs were measured beside other work (a sweep pool): for like-for-like numbers run ${measureCommand(s)} on a quiet machine`] : []),
-    ...(t.measured && !t.oneSession ? ['the costs come from more than one measuring process: ratios across processes are less exact'] : []),
-    ...t.notes,
-  ];
   card.append(verdict, el('div', { className: 'controls' }, exportButton), cellsTable(t, ti));
-  if (caveats.length) card.append(el('ul', { className: 'front-notes muted' }, ...caveats.map((n) => el('li', { text: n }))));
+  // The report's own caveats: measured beside other work, across processes or backends, cells left out.
+  if (t.notes.length) card.append(el('ul', { className: 'front-notes muted' }, ...t.notes.map((n) => el('li', { text: n }))));
   return card;
 }
 
