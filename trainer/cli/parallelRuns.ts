@@ -50,7 +50,8 @@ function start(runDir: string, threads: number, options: ParallelRunsOptions): P
   const id = readRun(runDir).id;
   const child = spawn(cmd, [...args, 'resume', id, '--runs', options.runsDir, '--plain'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LRC_THREADS: process.env.LRC_THREADS || String(threads), ...definedOnly(options.env ?? {}) },
+    // LRC_POOL_WORKERS: each run's serving cost says it was measured beside the others (trainer/serving/)
+    env: { ...process.env, LRC_THREADS: process.env.LRC_THREADS || String(threads), LRC_POOL_WORKERS: String(options.workers), ...definedOnly(options.env ?? {}) },
   });
   for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', options.line);
   return new Promise((resolve) => {

@@ -18,7 +18,7 @@ export const SERVED_KINDS = ['teacher', 'lrc', 'mse', 'student'] as const;
 /** What a sweep worker ran beside: its pool's size, or a Slurm array task's node. null: nothing of ours. */
 export function besideOf(env: NodeJS.ProcessEnv = process.env): string | null {
   const workers = Number(env.LRC_POOL_WORKERS);
-  if (Number.isInteger(workers) && workers > 1) return `ran in a local sweep pool of ${workers} workers`;
+  if (Number.isInteger(workers) && workers > 1) return `ran in a pool of ${workers} worker processes (a sweep's local pool, or the demo's students side by side)`;
   if (env.SLURM_JOB_ID) return `ran as Slurm job ${env.SLURM_JOB_ID}, beside whatever else the node runs`;
   return null;
 }

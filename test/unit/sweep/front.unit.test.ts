@@ -136,7 +136,7 @@ test('frontOf: a regression task, a null correlation left out, a teacher without
   assert.equal(sts.fallback, true);
   assert.match(sts.reason, /^no cell within 1 point\(s\) of the teacher \(86\.00\): the best cell instead, 4x312 · LRC/);
   assert.equal(sts.quiet, false);
-  assert.ok(sts.notes.some((n) => n.startsWith('1 of 5 serving costs were measured beside other work (ran in a local sweep pool of 2 workers)')));
+  assert.ok(sts.notes.some((n) => n.startsWith('1 of 5 serving costs were measured beside other work (ran in a pool of 2 worker processes)')));
   assert.ok(sts.notes.some((n) => n.includes('from 2 processes')));
   assert.ok(sts.notes.some((n) => n.startsWith('the teacher t-STS-B has no serving cost')));
 });

@@ -35,7 +35,7 @@ export function frontInput(): SweepReportInput {
       run('Spam', '4x312', 'MSE', 1, 0.97), run('Spam', '4x312', 'MSE', 2, 0.97), // never measured
       run('STS-B', '2x128', 'LRC', 1, 0.70, 1.0), run('STS-B', '2x128', 'LRC', 2, 0.72, 1.0),
       run('STS-B', '4x312', 'LRC', 1, 0.84, 4.0), run('STS-B', '4x312', 'LRC', 2, null, 4.0), // a null correlation
-      run('STS-B', '4x312', 'MSE', 1, 0.83, 3.0, { serving: { ...cost('x', 3.0), quiet: false, beside: 'ran in a local sweep pool of 2 workers', session: 'h:2:t' } }),
+      run('STS-B', '4x312', 'MSE', 1, 0.83, 3.0, { serving: { ...cost('x', 3.0), quiet: false, beside: 'ran in a pool of 2 worker processes', session: 'h:2:t' } }),
     ],
     teachers: [
       { runId: 't-Spam', cell: { task: 'Spam' }, status: 'finished', primary: 'accuracy', metrics: { accuracy: 0.955 }, serving: cost('t-Spam', 20) },
