@@ -4,7 +4,8 @@
 // workbench, in file order; each file exports `tests = [{ name, async run({ page, server, workspace,
 // state }) }]` (`state` carries values from one test to the next). Screenshots go to
 // test-results/screenshots/. Closes with "e2e: N passed, N failed".
-// Build first (`node esbuild.mjs`; `npm test` does). Env: LRC_E2E_TIMEOUT_MS (per test, default 180000).
+// Build first (`node esbuild.mjs`; `npm test` does). Env: LRC_E2E_TIMEOUT_MS (per test, default 180000);
+// LRC_E2E_FILES=sweepFront,dashboard runs only those files (names without .e2e.mjs).
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -51,7 +52,8 @@ function withTimeout(promise, ms, what) {
 }
 
 async function loadTests() {
-  const files = readdirSync(here).filter((f) => f.endsWith('.e2e.mjs')).sort();
+  const only = process.env.LRC_E2E_FILES?.split(',').map((n) => n.trim()).filter(Boolean);
+  const files = readdirSync(here).filter((f) => f.endsWith('.e2e.mjs') && (!only?.length || only.includes(f.replace(/\.e2e\.mjs$/, '')))).sort();
   const tests = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(join(here, file)).href);

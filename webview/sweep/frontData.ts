@@ -38,20 +38,20 @@ export interface FrontChartData {
   ys: number[];
 }
 
-/** The colour series of each cell: with a shape axis and other axes beside it, one per combination of
- *  the other axes' levels (e.g. per method, the shapes told apart by their labels); else one per cell.
+/** The colour series of each cell: with a shape axis and other axes beside it that have more than one
+ *  combination of levels, one per combination (e.g. per method, the shapes told apart by their labels);
+ *  else one per cell.
  *  Also the text that names each cell on the chart (its shape then, its label else) and the legend of
  *  the series (none when each cell is its own). */
 export function seriesOf(t: TaskFrontView): { series: number[]; names: string[]; legend: string[] } {
   const others = t.cellAxes.filter((a) => a !== t.shapeAxis);
-  if (!t.shapeAxis || !others.length) return { series: t.cells.map((_, i) => i), names: t.cells.map((c) => c.label), legend: [] };
-  const keys: string[] = [];
-  const series = t.cells.map((c) => {
-    const key = others.map((a) => c.cell[a]).join(' · ');
-    if (!keys.includes(key)) keys.push(key);
-    return keys.indexOf(key);
-  });
-  return { series, names: t.cells.map((c) => c.cell[t.shapeAxis!] ?? c.label), legend: keys };
+  const shape = t.shapeAxis;
+  const keyOf = (c: { cell: Record<string, string> }) => others.map((a) => c.cell[a]).join(' · ');
+  const keys = [...new Set(t.cells.map(keyOf))];
+  const names = t.cells.map((c) => (shape ? c.cell[shape] ?? c.label : c.label));
+  // One level beside the shapes (one method): a colour per cell, named by its shape.
+  if (!shape || !others.length || keys.length < 2) return { series: t.cells.map((_, i) => i), names: shape && others.length ? names : t.cells.map((c) => c.label), legend: [] };
+  return { series: t.cells.map((c) => keys.indexOf(keyOf(c))), names, legend: keys };
 }
 
 /** Whether the x axis can be drawn: latency needs a measured cell; speed-up also the teacher's latency. */

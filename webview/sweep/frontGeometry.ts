@@ -64,7 +64,8 @@ export function linearDomain(values: number[], minWidth = 0.02, pad = 0.06): [nu
 }
 
 /** Ticks of a log axis inside [lo, hi]: 1, 2 and 5 x 10^k; only the powers of ten when that makes more
- *  than `max`; when fewer than two fit, lo and hi themselves (rounded to 2 significant digits). */
+ *  than `max`; 1, 2, 3, 5 and 7 x 10^k when it makes fewer than three; when fewer than two fit even
+ *  then, lo and hi themselves (rounded to 2 significant digits). */
 export function logTicks(lo: number, hi: number, max = 8): number[] {
   if (!(lo > 0 && hi > lo)) return [];
   const inside = (mults: number[]) => {
@@ -78,7 +79,8 @@ export function logTicks(lo: number, hi: number, max = 8): number[] {
     return out;
   };
   const all = inside([1, 2, 5]);
-  const ticks = all.length > max ? inside([1]) : all;
+  const dense = inside([1, 2, 3, 5, 7]);
+  const ticks = all.length > max ? inside([1]) : all.length < 3 && dense.length <= max ? dense : all;
   if (ticks.length >= 2) return ticks;
   return [Number(lo.toPrecision(2)), Number(hi.toPrecision(2))].filter((t, i, a) => a.indexOf(t) === i);
 }

@@ -27,10 +27,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tagName: K, attrs: Record<str
   return e;
 }
 
-// The numbers as the cells table writes them: ms with 2 decimals, speed-up with 2, MB with 1.
+// The numbers as the cells table writes them: ms with 2 decimals, speed-up with 2, sizes in kB or MB.
 export const msText = (s: SummaryView): string => (s.mean === null ? '-' : s.sd !== null ? `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}` : s.mean.toFixed(2));
 export const speedUpText = (s: SummaryView): string => (s.mean === null ? '-' : `${s.sd !== null ? `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}` : s.mean.toFixed(2)}×`);
-export const mbText = (bytes: Num): string => (bytes === null ? '-' : (bytes / 1e6).toFixed(1));
+export const sizeText = (bytes: Num): string => (bytes === null ? '-' : bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 export const countText = (n: Num): string => (n === null ? '-' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 
 export const measureCommand = (s: SweepView): string => `lrc-distill sweep measure ${s.id}`;
@@ -55,7 +55,7 @@ function axisToggle(o: FrontSectionOptions, speedUpPossible: boolean): HTMLEleme
 
 function cellsTable(t: TaskFrontView, ti: number): HTMLElement {
   const metric = t.primary ?? 'metric';
-  const head = ['cell', 'seeds', `${metric} mean ± sd`, 'latency ms (median, batch 1)', 'p95 ms', 'speed-up', 'parameters', 'MB f32', 'MB f16', 'front'];
+  const head = ['cell', 'seeds', `${metric} mean ± sd`, 'latency ms (median, batch 1)', 'p95 ms', 'speed-up', 'parameters', 'size f32', 'size f16', 'front'];
   const table = el('table', { className: 'data front-table', id: `front-table-${ti}` });
   table.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { className: i > 0 && i < 9 ? 'num' : undefined, text: h })))));
   const body = el('tbody');
@@ -67,7 +67,7 @@ function cellsTable(t: TaskFrontView, ti: number): HTMLElement {
       cell, el('td', { className: 'num', text: String(c.score.n) }), el('td', { className: 'num', text: meanSd(c.score) }),
       el('td', { className: 'num', text: msText(c.latencyMs) }), el('td', { className: 'num', text: msText({ ...c.p95Ms, sd: null }) }),
       el('td', { className: 'num', text: speedUpText(c.speedUp) }), el('td', { className: 'num', text: countText(c.parameters) }),
-      el('td', { className: 'num', text: mbText(c.sizeF32Bytes) }), el('td', { className: 'num', text: mbText(c.sizeF16Bytes) }), el('td', { text: mark })));
+      el('td', { className: 'num', text: sizeText(c.sizeF32Bytes) }), el('td', { className: 'num', text: sizeText(c.sizeF16Bytes) }), el('td', { text: mark })));
   });
   if (t.teacher) {
     const th = t.teacher;

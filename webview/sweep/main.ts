@@ -29,12 +29,12 @@ const host = connect<SweepPanelState>();
 const root = document.getElementById('sweep-root')!;
 const saved = host.getState();
 const sweepId = root.dataset.sweepId ?? (isSweepPanelState(saved) ? saved.sweepId : '');
-host.setState({ sweepId });
+host.setState({ sweepId, ...(isSweepPanelState(saved) && saved.frontAxis ? { frontAxis: saved.frontAxis } : {}) });
 
 let current: SweepView | undefined;
 let feedback: { ok: boolean; message: string } | undefined;
 /** The x axis of the front charts, latency or speed-up: the user's toggle. */
-let frontAxis: XAxis = 'latency';
+let frontAxis: XAxis = isSweepPanelState(saved) && saved.frontAxis === 'speedUp' ? 'speedUp' : 'latency';
 const openSections = new Map<string, boolean>();
 
 const send = (action: SweepAction) => host.post(SweepActionNotification.create({ sweepId, action }));
@@ -264,6 +264,7 @@ function render(): void {
     width: Math.max(420, Math.min(1100, root.clientWidth - 8)),
     setAxis: (axis) => {
       frontAxis = axis;
+      host.setState({ sweepId, frontAxis });
       render();
       document.getElementById(`front-axis-${axis}`)?.focus(); // a keyboard user stays on the toggle
     },

@@ -231,6 +231,8 @@ export const SweepActionNotification = new IpcNotification<{ sweepId: string; ac
 /** State kept by the webview across reloads (vscode.getState / panel serializer). */
 export interface SweepPanelState {
   sweepId: string;
+  /** The x axis of the front charts the user chose (a hidden panel's page is loaded again when shown). */
+  frontAxis?: 'latency' | 'speedUp';
 }
 
 export const isSweepPanelState = (v: unknown): v is SweepPanelState => isObject(v) && isString(v.sweepId);

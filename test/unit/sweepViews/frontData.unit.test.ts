@@ -112,5 +112,8 @@ test('colours: one series per method when a shape axis names the rest; one per c
   const noShape = { ...t, shapeAxis: null };
   assert.deepEqual(seriesOf(noShape), { series: [0, 1, 2, 3], names: t.cells.map((c) => c.label), legend: [] });
   const shapeOnly = { ...t, cellAxes: ['shape'] };
-  assert.deepEqual(seriesOf(shapeOnly).series, [0, 1, 2, 3]);
+  assert.deepEqual(seriesOf(shapeOnly), { series: [0, 1, 2, 3], names: t.cells.map((c) => c.label), legend: [] });
+  // One method beside the shapes: a colour per cell, each named by its shape.
+  const oneMethod = { ...t, cells: t.cells.filter((c) => c.cell.method === 'LRC') };
+  assert.deepEqual(seriesOf(oneMethod), { series: [0, 1, 2], names: ['2x16', '4x32', '6x64'], legend: [] });
 });

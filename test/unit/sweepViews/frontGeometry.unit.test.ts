@@ -51,12 +51,14 @@ test('linearDomain: at least minWidth wide around the middle, then padded', () =
   assert.deepEqual(linearDomain([]), [0, 1]);
 });
 
-test('logTicks: 1-2-5 steps inside the range; powers of ten when too many; the ends when too few', () => {
+test('logTicks: 1-2-5 steps inside the range; powers of ten when too many; 1-2-3-5-7 or the ends when too few', () => {
   assert.deepEqual(logTicks(0.8, 30), [1, 2, 5, 10, 20]);
   assert.deepEqual(logTicks(0.3, 3000, 8), [1, 10, 100, 1000]);
   assert.deepEqual(logTicks(0.05, 0.6), [0.05, 0.1, 0.2, 0.5]);
-  // Between two ticks of the 1-2-5 series: lo and hi, 2 significant digits.
-  assert.deepEqual(logTicks(2.3, 4.6), [2.3, 4.6]);
+  // Fewer than three of the 1-2-5 series: the denser 1-2-3-5-7 series.
+  assert.deepEqual(logTicks(1.5, 9), [2, 3, 5, 7]);
+  // Not two of those either: lo and hi, 2 significant digits.
+  assert.deepEqual(logTicks(3.1, 4.6), [3.1, 4.6]);
   assert.deepEqual(logTicks(0, 10), []);
   assert.deepEqual(['0.05', '2', '20', '1k', '1.5k'], [0.05, 2, 20, 1000, 1500].map(logTickText));
 });
