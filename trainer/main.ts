@@ -21,6 +21,7 @@ import {
 } from './protocol';
 import { TrainerServer, UserError } from './server';
 import { selectProcessBackend } from './backend/processBackend';
+import { measureAtRunEnd } from './serving/measureRun';
 import { trainerVersions } from './versions';
 import { readRunRecord } from './runs/runStore';
 import { parseRunConfig } from './config/effective';
@@ -75,7 +76,11 @@ server.on(StartRunRequest, async ({ runDir, resume }) => {
   session = s;
   // The run goes on after this request is answered; its end is the `finished` event.
   s.run()
-    .then((record) => server.emit(FinishedEvent, { runId: record.id, status: record.status, best: record.best }))
+    .then(async (record) => {
+      // the serving cost of its export (issue 23), a few seconds, before the run is reported finished
+      await measureAtRunEnd(runDir, backend!, (message) => server.emit(LogEvent, { level: 'info', message }));
+      server.emit(FinishedEvent, { runId: record.id, status: record.status, best: record.best });
+    })
     .catch((e: Error) => server.emit(FinishedEvent, { runId: s.runId, status: 'failed', error: e.message }))
     .finally(() => {
       session = undefined;

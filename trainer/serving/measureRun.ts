@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendReport } from '../backend/select';
 import { parseRunConfig } from '../config/effective';
 import { UserError } from '../errors';
 import { readRun } from '../runs/runStore';
@@ -23,7 +22,10 @@ export function besideOf(env: NodeJS.ProcessEnv = process.env): string | null {
   return null;
 }
 
-export function backendOf(report: BackendReport): ServingCost['backend'] {
+/** What a serving cost says of the backend: the backend report of the process (trainer/backend/select.ts). */
+export type BackendOfProcess = { backend: string; version?: string };
+
+export function backendOf(report: BackendOfProcess): ServingCost['backend'] {
   let threads: number | null = null;
   if (report.backend === 'wasm') {
     try {
@@ -46,7 +48,7 @@ export function servedExportOf(runDir: string): { folder: string; kind: ServingC
 }
 
 /** Measures the run's export and writes serving.json; the cost. */
-export async function measureRun(runDir: string, how: { trigger: ServingCost['trigger']; beside: string | null; backend: BackendReport; settings?: MeasureSettings }): Promise<ServingCost> {
+export async function measureRun(runDir: string, how: { trigger: ServingCost['trigger']; beside: string | null; backend: BackendOfProcess; settings?: MeasureSettings }): Promise<ServingCost> {
   const target = servedExportOf(runDir);
   const cost = await measureModel(target.folder, { runId: target.id, kind: target.kind, maxLength: target.maxLength, trigger: how.trigger, beside: how.beside, backend: backendOf(how.backend) }, how.settings ?? DEFAULT_SETTINGS);
   writeServingCost(runDir, cost);
@@ -61,7 +63,7 @@ export function costLine(c: ServingCost): string {
 
 /** At the end of a run that finished with a served model: measure it, say so; a failure is said, never fatal.
  *  LRC_SERVING=off skips it. */
-export async function measureAtRunEnd(runDir: string, backend: BackendReport, log: (line: string) => void = console.log): Promise<void> {
+export async function measureAtRunEnd(runDir: string, backend: BackendOfProcess, log: (line: string) => void = console.log): Promise<void> {
   if (process.env.LRC_SERVING === 'off') return;
   const run = readRun(runDir);
   if (run.status !== 'finished' || !(SERVED_KINDS as readonly string[]).includes(run.kind)) return;
