@@ -71,3 +71,12 @@ test('SVG helpers: ticks, names, escaping', () => {
   assert.equal(frontSvgName(''), 'front.svg');
   assert.equal(escapeXml('<a & "b">'), '&lt;a &amp; &quot;b&quot;&gt;');
 });
+
+test('markdown of a sweep without any serving cost (an adopted one): one short section, no empty tables', () => {
+  const input = frontInput();
+  for (const r of input.runs) delete r.serving;
+  for (const t of input.teachers) delete t.serving;
+  const sections = frontMarkdown(frontOf(input, parseRule()));
+  assert.equal(sections.length, 1);
+  assert.match(sections[0].join('\n'), /^### Front\n\nNo serving cost was measured in this sweep, so there is no front: .*`lrc-distill sweep measure sw`/);
+});

@@ -41,6 +41,8 @@ function taskMarkdown(t: TaskFront): string[] {
 
 /** The front as markdown sections, one per task. */
 export function frontMarkdown(front: FrontReport): string[][] {
+  const measured = front.tasks.some((t) => t.cells.some((c) => c.latencyMs.n > 0) || finite(t.teacher?.latencyMs ?? NaN));
+  if (!measured) return [['### Front', '', `No serving cost was measured in this sweep, so there is no front: runs measure their export when they end, and \`lrc-distill sweep measure ${front.sweep.id}\` measures every export of the sweep.`]];
   return front.tasks.map(taskMarkdown);
 }
 
