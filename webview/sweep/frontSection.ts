@@ -112,8 +112,10 @@ function taskCard(s: SweepView, t: TaskFrontView, ti: number, o: FrontSectionOpt
 export function frontSection(s: SweepView, o: FrontSectionOptions): HTMLElement {
   const section = el('section', { id: 'front' }, el('h2', { text: 'Which student to ship: score against serving cost' }));
   const front = s.front;
-  if (!front || !front.tasks.length) {
-    section.append(el('p', { className: 'front-missing' }, 'No latency measured: run ', el('code', { text: measureCommand(s) }), ' once the runs have finished.'));
+  // Nothing measured anywhere (runs still training, or an adopted sweep): one line, not tables of dashes.
+  if (!front || !front.tasks.some((t) => t.measured)) {
+    section.append(el('p', { className: 'front-missing', id: 'front-missing' }, 'No latency measured yet: each run measures its export when it ends, and ',
+      el('code', { text: measureCommand(s) }), ' measures every export of the sweep.'));
     return section;
   }
   section.append(
