@@ -71,6 +71,8 @@ Options
         --no-header         the --train and --dev files have no header line: columns by 0-based number
                             (--text-column 0 --label-column 1)
   --layers --hidden --heads --ffn --dropout   the shape of the model trained (teacher or student)
+        --max-positions N   its position table when trained from scratch (default BERT's 512; --max-length
+                            may not exceed it, nor a teacher's or --init folder's max_position_embeddings)
   --epochs --batch-size --lr --max-steps --max-length --max-train --max-dev --seed
   --split --epsilon --temperature   the two-stage schedule and the perturbation
   --eval-every --patience --no-analysis --log-every --backend auto|tensorflow|wasm|cpu

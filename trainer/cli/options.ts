@@ -33,6 +33,7 @@ export const FLAGS = {
   heads: { type: 'string' },
   ffn: { type: 'string' },
   dropout: { type: 'string' },
+  'max-positions': { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
@@ -154,7 +155,7 @@ function fileFieldsOver(flags: Flags, data: Json | undefined): Json | undefined 
 
 /** The shape flags as a model shape over `base` (undefined when no shape flag is given). */
 function shapeFromFlags(flags: Flags, base: Json | undefined): Json | undefined {
-  const fields = { layers: num(flags, 'layers'), hidden: num(flags, 'hidden'), heads: num(flags, 'heads'), intermediate: num(flags, 'ffn'), dropout: num(flags, 'dropout') };
+  const fields = { layers: num(flags, 'layers'), hidden: num(flags, 'hidden'), heads: num(flags, 'heads'), intermediate: num(flags, 'ffn'), dropout: num(flags, 'dropout'), maxPositions: num(flags, 'max-positions') };
   if (Object.values(fields).every((v) => v === undefined)) return base;
   return { ...(base ?? {}), ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) };
 }

@@ -17,6 +17,7 @@ import { resolveTeacherStore } from '../perf/teacherStoreSetting';
 import { runPairedAnalysis } from '../session/analysisStep';
 import { trainerVersions } from '../versions';
 import { listCorpusFiles } from '../general/corpusFiles';
+import { checkRunFits } from '../session/memoryCheck';
 import { inheritFromTeacherRun, type Inherited } from '../config/inherit';
 import { configFromFlags, configOrigin, corpusFromFlags, modelFolderFromFlag, readConfigFile, teacherFromFlag, type Flags } from './options';
 import { terminalEvents } from './terminalEvents';
@@ -32,22 +33,32 @@ export interface CliContext {
 let interrupted = false;
 let current: TrainingSession | undefined;
 
-/** Ctrl-C or SIGTERM (scancel, a preemption, a sweep's pool stopping): the running session checkpoints and
- *  stops; a second signal ends the process at once. */
+/** Ctrl-C or SIGTERM (scancel, a preemption, a sweep's pool stopping): a training session checkpoints and
+ *  stops after its step; one still setting up (reading the task, building the models) stops at the next
+ *  part of its set-up, within seconds, marked stopped; a second signal ends the process at once. */
 function onInterrupt(): void {
   if (interrupted) process.exit(EXIT.interrupted);
   interrupted = true;
-  console.error('\nstopping after this step (checkpointing first); Ctrl-C again to quit at once');
+  const settingUp = !current || current.settingUp;
+  console.error(settingUp ? '\nstopping: the run is set up no further and marked stopped; Ctrl-C again to quit at once' : '\nstopping after this step (checkpointing first); Ctrl-C again to quit at once');
   current?.control({ type: 'stop' });
 }
 
 export async function runSession(ctx: CliContext, runDir: string, resume: boolean, lock?: RunLock): Promise<RunRecord> {
-  // every run this process trains holds its folder's claim lock until it ends (a resume takes it earlier)
-  const claim = lock ?? acquireRunLock(runDir, (m) => console.error(m));
+  // a signal is heard from the moment a run is taken on (the backend's start and the set-up included)
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
-    return await trainHolding(ctx, runDir, resume);
+    // every run this process trains holds its folder's claim lock until it ends (a resume takes it earlier)
+    const claim = lock ?? acquireRunLock(runDir, (m) => console.error(m));
+    try {
+      return await trainHolding(ctx, runDir, resume);
+    } finally {
+      if (!lock) claim.release();
+    }
   } finally {
-    if (!lock) claim.release();
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
   }
 }
 
@@ -64,8 +75,7 @@ async function trainHolding(ctx: CliContext, runDir: string, resume: boolean): P
   console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})${passedOver ? `; not used: ${passedOver}` : ''}`);
   const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events, teacherCache, teacherStore });
   current = session;
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
+  if (interrupted) session.control({ type: 'stop' }); // a signal while the backend started: stop at the first set-up point
   try {
     const done = await session.run();
     events.close();
@@ -73,8 +83,6 @@ async function trainHolding(ctx: CliContext, runDir: string, resume: boolean): P
     return done;
   } finally {
     events.close();
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
     current = undefined;
   }
 }
@@ -109,6 +117,8 @@ export function summary(record: RunRecord, runDir: string): string {
 
 export function createRunFromConfig(ctx: CliContext, raw: Record<string, unknown>, source: string, inherited?: Inherited): { config: RunConfig; dir: string; record: RunRecord } {
   const config = parseRunConfig(raw, source, configOrigin(ctx.flags));
+  // before anything exists: a run far beyond the machine is one line, and no run folder
+  checkRunFits(config, ctx.runsDir, `the ${config.kind} run`, config.backend, resolveTeacherCache(ctx.flags['teacher-cache']));
   const record = createRun(ctx.runsDir, { kind: config.kind, name: config.name, preset: config.preset, config: raw, teacher: config.teacher, pairedRunId: config.pairedRunId, inherited });
   return { config, dir: join(ctx.runsDir, record.id), record };
 }

@@ -21,10 +21,16 @@ export const ModelShapeSchema = z
     intermediate: positiveInt,
     /** Dropout of the hidden states and of the attention probabilities (Hugging Face's 0.1). */
     dropout: share.default(0.1),
+    /** The position table (max_position_embeddings) of a model trained from scratch: BERT's 512 unless
+     *  given; a maxLength above it is refused. A student distilled from a teacher has the teacher's. */
+    maxPositions: positiveInt.optional(),
   })
   .strict()
   .refine((s) => s.hidden % s.heads === 0, (s) => ({ message: `hidden ${s.hidden} is not a multiple of heads ${s.heads}`, path: ['hidden'] }));
 export type ModelShape = z.infer<typeof ModelShapeSchema>;
+
+/** The position table of a BERT trained from scratch (max_position_embeddings), as Google's BERT. */
+export const BERT_POSITIONS = 512;
 
 /** The paper's student: 4 layers x 312, 12 heads, FFN 1200 (14.5M parameters with BERT's vocabulary). */
 export const PAPER_STUDENT: ModelShape = { layers: 4, hidden: 312, heads: 12, intermediate: 1200, dropout: 0.1 };
@@ -188,6 +194,13 @@ export const RunConfigSchema = z
     if (c.kind === 'general' && c.loss.negatives !== 'all') ctx.addIssue({ code: 'custom', path: ['loss', 'negatives'], message: "a general run has no labels: its COS-NCE negatives are 'all' the other passages of the batch" });
     if (c.studentInit && c.kind !== 'lrc' && c.kind !== 'mse') ctx.addIssue({ code: 'custom', path: ['studentInit'], message: `studentInit starts the student of an lrc or mse run; a ${c.kind} run starts from "init"` });
     if (c.preset && c.kind !== 'lrc') ctx.addIssue({ code: 'custom', path: ['preset'], message: `ablation presets apply to lrc runs, not ${c.kind}` });
+    // a model trained from scratch has BERT's 512 positions unless its shape says otherwise (a distilled
+    // student has its teacher's, a model started from a folder the folder's: checked when they are read)
+    const scratch = c.kind === 'student' ? c.student : (c.kind === 'teacher' || c.kind === 'pretrain') && !c.init ? c.model : undefined;
+    if (scratch && c.maxLength > (scratch.maxPositions ?? BERT_POSITIONS)) {
+      const key = c.kind === 'student' ? 'student' : 'model';
+      ctx.addIssue({ code: 'custom', path: ['maxLength'], message: `maxLength ${c.maxLength} is longer than the model's position table (${scratch.maxPositions !== undefined ? `${key}.maxPositions ${scratch.maxPositions}` : `BERT's ${BERT_POSITIONS}`}); give ${key}.maxPositions (--max-positions) of at least ${c.maxLength} to train a model from scratch with a longer one` });
+    }
     if (Array.isArray(c.loss.layerMapping) && c.loss.layerMapping.length !== c.student.layers) {
       ctx.addIssue({ code: 'custom', path: ['loss', 'layerMapping'], message: `the layer mapping names ${c.loss.layerMapping.length} teacher layers but the student has ${c.student.layers} layers` });
     }

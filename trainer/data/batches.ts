@@ -29,10 +29,24 @@ export interface Batch extends EncodedBatch {
   labels: Int32Array | Float32Array;
 }
 
-export async function tokenizeDataset(dataset: TextDataset, tokenizer: BertTokenizer, maxLength: number): Promise<TokenizedDataset> {
-  const texts = await tokenizer.tokenizeBatch(dataset.examples.map((e) => e.text));
+/** Texts tokenized at a time: between two parts, `between` (a run's set-up point: the signal handlers,
+ *  a stop request, the heartbeat) gets its turn, so that a large training set is no minutes-long block. */
+const TOKENIZE_PART = 16_384;
+
+async function tokenizeInParts(tokenizer: BertTokenizer, texts: string[], between?: () => Promise<void>): Promise<number[][]> {
+  if (!between || texts.length <= TOKENIZE_PART) return tokenizer.tokenizeBatch(texts);
+  const out: number[][] = [];
+  for (let i = 0; i < texts.length; i += TOKENIZE_PART) {
+    for (const ids of await tokenizer.tokenizeBatch(texts.slice(i, i + TOKENIZE_PART))) out.push(ids);
+    await between();
+  }
+  return out;
+}
+
+export async function tokenizeDataset(dataset: TextDataset, tokenizer: BertTokenizer, maxLength: number, between?: () => Promise<void>): Promise<TokenizedDataset> {
+  const texts = await tokenizeInParts(tokenizer, dataset.examples.map((e) => e.text), between);
   const hasPairs = dataset.examples.some((e) => e.textPair !== undefined);
-  const pairs = hasPairs ? await tokenizer.tokenizeBatch(dataset.examples.map((e) => e.textPair ?? '')) : undefined;
+  const pairs = hasPairs ? await tokenizeInParts(tokenizer, dataset.examples.map((e) => e.textPair ?? ''), between) : undefined;
   const special = { clsId: tokenizer.vocab.clsId, sepId: tokenizer.vocab.sepId, padId: tokenizer.vocab.padId };
   const examples = dataset.examples.map((e, i): TokenizedExample => {
     const idsB = e.textPair === undefined ? undefined : pairs![i];

@@ -9,7 +9,7 @@ import { Bert } from '../model/bert';
 import { parseBertConfig } from '../model/config';
 import type { BertConfig, BertModel } from '../model/types';
 import { UserError } from '../server';
-import type { ModelShape, RunConfig } from '../config/runConfig';
+import { BERT_POSITIONS, type ModelShape, type RunConfig } from '../config/runConfig';
 
 /** The Hugging Face folder of a run's teacher: its path, or the export of a finished teacher run. */
 export function teacherFolderOf(config: RunConfig, runsDir: string): string | undefined {
@@ -46,7 +46,7 @@ function labelsConfig(task: TaskShape): Pick<BertConfig, 'num_labels' | 'id2labe
   };
 }
 
-/** A BERT config of the given shape for the task (positions: 512, as BERT, or more for longer inputs). */
+/** A BERT config of the given shape for the task (positions: `like`'s, else the shape's maxPositions, else BERT's 512). */
 export function configForShape(shape: ModelShape, task: TaskShape, like?: BertConfig): BertConfig {
   return parseBertConfig(
     {
@@ -55,7 +55,7 @@ export function configForShape(shape: ModelShape, task: TaskShape, like?: BertCo
       num_hidden_layers: shape.layers,
       num_attention_heads: shape.heads,
       intermediate_size: shape.intermediate,
-      max_position_embeddings: like?.max_position_embeddings ?? Math.max(512, task.maxLength),
+      max_position_embeddings: like?.max_position_embeddings ?? shape.maxPositions ?? BERT_POSITIONS,
       type_vocab_size: like?.type_vocab_size ?? 2,
       hidden_dropout_prob: shape.dropout,
       attention_probs_dropout_prob: shape.dropout,

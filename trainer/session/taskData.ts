@@ -89,12 +89,18 @@ export async function resolveTokenizer(config: RunConfig, runDir: string, modelF
   return { tokenizer: await loadTokenizer(own, { onNote: log }), folder: own };
 }
 
-export async function loadTaskData(config: RunConfig, runDir: string, modelFolder: string | undefined, log: (m: string) => void): Promise<TaskData> {
+/** `between` is awaited between the parts (reading, the tokenizer, tokenizing each set): where a stop
+ *  during set-up is honoured. */
+export async function loadTaskData(config: RunConfig, runDir: string, modelFolder: string | undefined, log: (m: string) => void, between: () => Promise<void> = async () => {}): Promise<TaskData> {
   const { train, dev } = readTaskDatasets(config);
+  await between();
   const { tokenizer, folder } = await resolveTokenizer(config, runDir, modelFolder, train, log);
+  await between();
+  const trainSet = await tokenizeDataset(train, tokenizer, config.maxLength, between);
+  await between();
   return {
-    train: await tokenizeDataset(train, tokenizer, config.maxLength),
-    dev: await tokenizeDataset(dev, tokenizer, config.maxLength),
+    train: trainSet,
+    dev: await tokenizeDataset(dev, tokenizer, config.maxLength, between),
     tokenizer,
     tokenizerFolder: folder,
     labelNames: train.labelNames,

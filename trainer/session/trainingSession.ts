@@ -18,7 +18,7 @@ import type { BackendReport, ControlRequest, ErrorInfo, Evaluation, Progress } f
 import { appendMetrics, setAsideTornLine, stepsInHistory } from '../runs/metricsLog';
 import { runPaths } from '../runs/runFolder';
 import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
-import type { RunRecord, RunStatus } from '../runs/runRecord';
+import { LIVE_STATUSES, type RunRecord, type RunStatus } from '../runs/runRecord';
 import { toErrorInfo, UserError } from '../server';
 import { SeededRandom } from '../util/random';
 import { ControlQueue } from './controlQueue';
@@ -41,9 +41,16 @@ import { loadGeneralData } from '../general/generalData';
 import type { CorpusFeedState } from '../general/corpusFeed';
 import { analyzeGeneral, scoreGeneral } from '../general/evaluateGeneral';
 import { describeInherited } from '../config/inherit';
+import { checkRunFits } from './memoryCheck';
 
 /** How often a paused run rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
+/** How often a live run rewrites its heartbeat whatever it is doing (set-up, a long evaluation): well
+ *  under liveness.ts's STALE_HEARTBEAT_MS, so that no reader calls a live run crashed. */
+const LIVE_HEARTBEAT_MS = 30_000;
+
+/** A stop (SIGTERM, Ctrl-C, a stop request) seen during set-up, before the first step. */
+class StoppedInSetup extends Error {}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -94,6 +101,8 @@ export class TrainingSession {
   private evaluateRequested = false;
   private analyzeRequested = false;
   private lastHeartbeat = Date.now();
+  /** Until the first step: a stop ends the session at the next set-up point. */
+  private inSetup = true;
   /** The id of the run (read from run.json when the session is made: a bad folder fails here). */
   readonly runId: string;
 
@@ -106,9 +115,14 @@ export class TrainingSession {
     this.controls = new ControlQueue(join(runDir, 'control.jsonl'), (level, m) => this.options.events.log(level, m));
   }
 
-  /** A request from the host; applied between steps. */
+  /** A request from the host; applied between steps (a stop also between the parts of set-up). */
   control(request: ControlRequest): void {
     this.controls.push(request);
+  }
+
+  /** True until the first step (or the loop) starts. */
+  get settingUp(): boolean {
+    return this.inSetup;
   }
 
   async run(): Promise<RunRecord> {
@@ -137,6 +151,9 @@ export class TrainingSession {
     // The checkpoint is read before the run is claimed: one that cannot be read leaves the folder as it was.
     const ckpt = resuming ? readTrainingCheckpoint(lastCheckpoint) : undefined;
     claimRun(this.runDir);
+    // the heartbeat from the first moment: set-up (reading a large task, building a large model) can take minutes
+    const heartbeatTimer = setInterval(() => this.heartbeat(), LIVE_HEARTBEAT_MS);
+    heartbeatTimer.unref();
     const torn = setAsideTornLine(this.paths.metrics);
     if (torn) events.log('warn', `${this.paths.metrics} ended in a line cut short (${torn.bytes} bytes, from a crash): set aside in ${torn.file}`);
     record = updateRun(this.runDir, (r) => ({ ...r, backend: this.options.backend ?? r.backend, versions: this.options.versions ?? r.versions }));
@@ -149,14 +166,25 @@ export class TrainingSession {
       const runsDir = dirname(this.runDir);
       const log = (m: string) => events.log('info', m);
       if (record.inherited) log(describeInherited(record.inherited));
+      // a stop during set-up is honoured between its parts (each yields to the signal handlers and reads the controls)
+      const setupPoint = () => this.setupPoint();
+      await setupPoint();
       // Training batches: a task's training set in memory, or a general run's corpus streamed from its position.
       let data: TaskData;
       if (config.kind === 'general') {
         ({ data, feed } = await loadGeneralData(config, this.runDir, teacherFolderOf(config, runsDir)!, ckpt?.extra?.feed as CorpusFeedState | undefined, log));
       } else {
-        data = await loadTaskData(config, this.runDir, modelFolderOf(config, runsDir), log);
+        data = await loadTaskData(config, this.runDir, modelFolderOf(config, runsDir), log, setupPoint);
         feed = taskFeed(data.train, config.seed, config.optim.batchSize);
       }
+      await setupPoint();
+      // the memory the run needs, with the real vocabulary, labels and training set, on the backend chosen:
+      // over the machine's (or the WASM heap's) limit, the run fails here, before a weight is made
+      checkRunFits(config, runsDir, `run ${record.id}`, this.options.backend?.backend ?? config.backend, this.options.teacherCache, {
+        vocabSize: data.tokenizer.vocab.size,
+        labels: data.kind === 'regression' ? 1 : Math.max(1, data.labelNames.length),
+        train: { examples: feed.examplesPerEpoch, tokens: feed.tokensPerEpoch },
+      });
       const trainSize = feed.examplesPerEpoch;
       if (trainSize === 0) throw new UserError('the training set is empty', 'data');
       if (data.dev.examples.length === 0) throw new UserError('the dev set is empty', 'data');
@@ -167,6 +195,7 @@ export class TrainingSession {
       const models = config.kind === 'general' ? buildGeneralModels(config, teacherFolderOf(config, runsDir)!, data.tokenizer.vocab.size) : buildModels(config, task, teacherFolderOf(config, runsDir));
       teacher = models.teacher;
       for (const note of models.notes) events.log('info', note);
+      await setupPoint();
       const optim = effectiveOptim(config);
       const learningRate = { peak: optim.learningRate, totalSteps, warmupShare: optim.warmupShare };
       if (config.kind === 'general') {
@@ -218,6 +247,8 @@ export class TrainingSession {
         };
         for (const report of startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, { examples: trainSize, tokens: feed.tokensPerEpoch }, storeContext)) reportCache(report);
       }
+      await setupPoint();
+      this.inSetup = false;
 
       const saveCheckpoint = async () => {
         const state = core!.state();
@@ -340,11 +371,17 @@ export class TrainingSession {
       this.setStatus('finished');
       return readRunRecord(this.runDir);
     } catch (e) {
+      if (e instanceof StoppedInSetup) {
+        events.log('info', `stopped during set-up, before step ${record.progress.step + 1}: nothing trained in this session`);
+        this.setStatus('stopped');
+        return readRunRecord(this.runDir);
+      }
       const error = toErrorInfo(e);
       events.log('error', error.message);
       this.setStatus('failed', error);
       throw e;
     } finally {
+      clearInterval(heartbeatTimer);
       feed?.close();
       core?.dispose();
       core?.model.dispose();
@@ -361,6 +398,31 @@ export class TrainingSession {
       await writeHfFolder(core.model, this.paths.export, { tokenizerFrom: data.tokenizerFolder, mlmHead, bertModel: core instanceof GeneralCore });
     }
     this.options.events.log('info', `exported the ${existsSync(bestDir) ? 'best' : 'final'} model to ${this.paths.export}`);
+  }
+
+  /** Between the parts of set-up: lets the signal handlers and the IPC messages in, renews the
+   *  heartbeat, and ends the session as stopped when a stop came (the other requests wait for the loop). */
+  private async setupPoint(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    this.heartbeat();
+    const requests = this.controls.drain();
+    for (const request of requests) {
+      if (request.type === 'stop') this.stopRequested = true;
+      else this.controls.push(request);
+    }
+    if (this.stopRequested) throw new StoppedInSetup('stopped during set-up');
+  }
+
+  /** Rewrites the heartbeat of a run this process owns and that is live. */
+  private heartbeat(): void {
+    try {
+      const r = readRunRecord(this.runDir);
+      if (!r.owner || r.owner.pid !== process.pid || !LIVE_STATUSES.includes(r.status)) return;
+      this.lastHeartbeat = Date.now();
+      updateRun(this.runDir, (x) => ({ ...x, owner: x.owner && { ...x.owner, heartbeatAt: new Date().toISOString() } }));
+    } catch {
+      // a heartbeat that cannot be written is tried again at the next one
+    }
   }
 
   private async applyControls(core: TrainingCore, step: number): Promise<void> {

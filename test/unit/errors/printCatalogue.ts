@@ -44,4 +44,5 @@ export function catalogueMarkdown(): string {
   return out.join('\n') + '\n';
 }
 
-if (require.main === module) process.stdout.write(catalogueMarkdown());
+// exits once written: catalogue.ts's fixtures import node:test, whose report would follow the table at exit
+if (require.main === module) process.stdout.write(catalogueMarkdown(), () => process.exit(0));
