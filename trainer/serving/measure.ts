@@ -22,8 +22,9 @@ export interface MeasureSettings {
 
 export const DEFAULT_SETTINGS: MeasureSettings = {
   batch: 32,
-  latency: { warmup: 5, min: 20, max: 500, budgetMs: 1500 },
-  throughput: { warmup: 2, min: 5, max: 100, budgetMs: 2000 },
+  // a slow model (a large teacher on a busy machine) stops at `floor` passes once `capMs` has gone by
+  latency: { warmup: 5, min: 20, max: 500, budgetMs: 1500, floor: 5, capMs: 4000 },
+  throughput: { warmup: 1, min: 5, max: 100, budgetMs: 2000, floor: 2, capMs: 4000 },
 };
 
 /** The process that measures: costs of one session were measured one after another in one process. */

@@ -43,8 +43,9 @@ export function throughputRecord(allMs: readonly number[], warmup: number, batch
   return { batch, warmup, repetitions: t.length, medianBatchMs, examplesPerSecond: medianBatchMs > 0 ? (1000 * batch) / medianBatchMs : NaN };
 }
 
-/** How many passes to time: at least `min`, at most `max`, and no more once `budgetMs` has gone by. */
-export interface PassPlan { warmup: number; min: number; max: number; budgetMs: number }
+/** How many passes to time: at most `max`; no more once `budgetMs` of timing has gone by and `min` passes
+ *  are timed; and, for a slow model, no more once `capMs` has gone by and `floor` passes are timed. */
+export interface PassPlan { warmup: number; min: number; max: number; budgetMs: number; floor?: number; capMs?: number }
 
 /** Runs `pass` warm-up + timed times by the plan, each timed with `now` (ms); every pass's time, in order. */
 export async function timePasses(pass: () => Promise<void>, plan: PassPlan, now: () => number = () => performance.now()): Promise<number[]> {
@@ -54,6 +55,7 @@ export async function timePasses(pass: () => Promise<void>, plan: PassPlan, now:
     const timed = i - plan.warmup; // passes timed so far
     if (timed >= plan.max) break;
     if (timed >= plan.min && now() - timedSince >= plan.budgetMs) break;
+    if (timed >= (plan.floor ?? plan.min) && now() - timedSince >= (plan.capMs ?? Infinity)) break;
     if (timed === 0) timedSince = now();
     const start = now();
     await pass();

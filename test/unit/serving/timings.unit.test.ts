@@ -55,4 +55,9 @@ test('timePasses runs the warm-up, then at least min and at most max timed passe
   calls = 0;
   assert.equal((await timePasses(pass, { warmup: 1, min: 3, max: 3, budgetMs: 1e9 }, now)).length, 4); // max caps
   assert.equal((await timePasses(pass, { warmup: 0, min: 5, max: 10, budgetMs: 0 }, now)).length, 5); // min wins over the budget
+  // a slow model: past capMs, `floor` timed passes are enough (min 20 is not reached)
+  const slow = async () => { clock += 1000; };
+  assert.equal((await timePasses(slow, { warmup: 1, min: 20, max: 100, budgetMs: 1500, floor: 3, capMs: 2500 }, now)).length, 1 + 3);
+  // below the floor the cap does not stop it
+  assert.equal((await timePasses(slow, { warmup: 0, min: 20, max: 100, budgetMs: 1500, floor: 4, capMs: 10 }, now)).length, 4);
 });
