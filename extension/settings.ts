@@ -74,9 +74,10 @@ export function wizardDefaults(): WizardDefaults {
   };
 }
 
-/** The trainer's LRC_THREADS, LRC_TEACHER_CACHE, LRC_TEACHER_STORE and LRC_TEACHER_STORE_DTYPE for a run
+/** The trainer's LRC_THREADS, LRC_TEACHER_CACHE, LRC_TEACHER_STORE, LRC_TEACHER_STORE_DTYPE and LRC_TEACHER_STORE_MAX for a run
  * started now, beside `othersRunning` runs of this window: lrcDistill.threads ('auto' shares the cores out
- * as the sweep pool does), lrcDistill.teacherCache, lrcDistill.teacherStore and lrcDistill.teacherStoreDtype.
+ * as the sweep pool does), lrcDistill.teacherCache, lrcDistill.teacherStore, lrcDistill.teacherStoreDtype and
+ * lrcDistill.teacherStoreMax ('' = no limit).
  * A relative store folder is the workspace folder's. */
 export function trainerPerfEnv(othersRunning: number, cores = availableParallelism()): Record<string, string> {
   const threads = section().get<string>('threads', 'auto').trim();
@@ -88,6 +89,7 @@ export function trainerPerfEnv(othersRunning: number, cores = availableParalleli
     LRC_TEACHER_CACHE: cache === '' ? 'auto' : cache,
     LRC_TEACHER_STORE: storeFolder,
     LRC_TEACHER_STORE_DTYPE: section().get<string>('teacherStoreDtype', 'float32'),
+    LRC_TEACHER_STORE_MAX: section().get<string>('teacherStoreMax', '').trim(),
   };
 }
 

@@ -60,6 +60,8 @@ Commands
                             scores and records (default records/ beside the results), for sweep report
   teacher-store [list]      the teacher-output stores (per teacher: dtype, layers, outputs, size; --json)
   teacher-store remove <id>|--all   free their disk (runs then compute the teacher again)
+  teacher-store prune [--max <size>] [--older-than <days>]   the oldest stores not in use removed until the rest
+                            fit in <size> (10G, 500M; default --teacher-store-max), and those unused for <days>
   setup-native [--gpu] [--wheel <file or folder>]   build the native TensorFlow backend (tfjs-node, or tfjs-node-gpu
                             with CUDA) from TensorFlow's PyPI wheel into ~/.cache/lrc-distill/native (LRC_NATIVE_HOME);
                             --backend auto prefers it from then on. 'setup-native status': what is built (--json)
@@ -82,6 +84,8 @@ Options
   --teacher-store auto|on|off|<dir>  the teacher's outputs on disk, shared by the runs of one teacher (or
                             LRC_TEACHER_STORE; auto: .lrc/teacher-outputs, written by sweeps and by runs that overflow the cache)
   --teacher-store-dtype float32|float16  float16 halves the store and rounds the teacher's hidden states (or LRC_TEACHER_STORE_DTYPE)
+  --teacher-store-max <size>  the stores together at most this size (10G, 500M; or LRC_TEACHER_STORE_MAX): a run that
+                            writes prunes the oldest stores not in use first
   --debug                   a stack trace below an error message (or LRC_DEBUG=1); docs/errors.md lists the messages
 `;
 

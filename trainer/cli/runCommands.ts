@@ -68,7 +68,7 @@ async function trainHolding(ctx: CliContext, runDir: string, resume: boolean): P
   // a resumed run may move to another backend (--backend): its checkpoint is plain float32 tensors
   const backend = await selectProcessBackend(resume ? resumeBackend(ctx.flags.backend, config.backend) : config.backend, ctx.flags.threads);
   const teacherCache = resolveTeacherCache(ctx.flags['teacher-cache']);
-  const teacherStore = resolveTeacherStore(ctx.flags['teacher-store'], ctx.flags['teacher-store-dtype']);
+  const teacherStore = resolveTeacherStore(ctx.flags['teacher-store'], ctx.flags['teacher-store-dtype'], process.env, ctx.flags['teacher-store-max']);
   const events = terminalEvents(shortRunId(record.id), { plain: ctx.flags.plain });
   // the backend, and why each better one was not used (e.g. the native one not built: setup-native)
   const passedOver = backend.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
@@ -101,7 +101,7 @@ export function resumeBackend(flag: string | undefined, configured: RunConfig['b
 export function checkPerfFlags(flags: Flags): void {
   resolveThreads(flags.threads);
   resolveTeacherCache(flags['teacher-cache']);
-  resolveTeacherStore(flags['teacher-store'], flags['teacher-store-dtype']);
+  resolveTeacherStore(flags['teacher-store'], flags['teacher-store-dtype'], process.env, flags['teacher-store-max']);
 }
 
 export function exitCodeOf(record: RunRecord): number {

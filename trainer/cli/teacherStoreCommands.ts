@@ -1,4 +1,5 @@
-// `lrc-distill teacher-store [list]` and `teacher-store remove <id>|--all`: what the teacher-output store
+// `lrc-distill teacher-store [list]`, `teacher-store remove <id>|--all` and `teacher-store prune [--max
+// <size>] [--older-than <days>]` (trainer/perf/teacherStoreLimits.ts): what the teacher-output store
 // holds (one folder per teacher: its teacher, dtype, layers, outputs and size) and taking it away. The
 // store only saves time, so removing a folder at any moment costs the next runs their first epoch's
 // teacher passes and nothing else; a run reading it meanwhile computes what it can no longer read.
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors';
 import { TeacherOutputStore, type TeacherStoreDtype } from '../perf/teacherOutputStore';
 import { defaultTeacherStoreDir, resolveTeacherStore, teacherStoreFolder } from '../perf/teacherStoreSetting';
+import { parseDays, parseSize, pruneStores, resolveTeacherStoreMax } from '../perf/teacherStoreLimits';
 import { EXIT, type CliContext } from './runCommands';
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
@@ -93,5 +95,23 @@ export function teacherStoreCommand(ctx: CliContext): number {
     if (chosen.length === 0) console.log(`no teacher-output stores in ${root}`);
     return EXIT.ok;
   }
-  throw new UserError(`unknown teacher-store command '${sub}': expected list or remove`, 'teacher-store');
+  if (sub === 'prune') return pruneCommand(ctx, root, rest);
+  throw new UserError(`unknown teacher-store command '${sub}': expected list, remove or prune`, 'teacher-store');
+}
+
+/** teacher-store prune [--max <size>] [--older-than <days>]: the oldest stores not in use removed until the
+ *  rest fit under the size (default --teacher-store-max / LRC_TEACHER_STORE_MAX), and every store not used
+ *  for that many days; a store in use is kept and said so. */
+function pruneCommand(ctx: CliContext, root: string, rest: string[]): number {
+  if (rest.length) throw new UserError(`teacher-store prune takes no argument '${rest[0]}' (--max <size>, --older-than <days>)`, 'teacher-store');
+  const max = ctx.flags.max !== undefined ? parseSize(ctx.flags.max, '--max') : resolveTeacherStoreMax(ctx.flags['teacher-store-max'])?.bytes;
+  const days = ctx.flags['older-than'] !== undefined ? parseDays(ctx.flags['older-than'], '--older-than') : undefined;
+  if (max === undefined && days === undefined) {
+    throw new UserError('teacher-store prune needs a limit: --max <size> (e.g. 10G) and/or --older-than <days> (or --teacher-store-max / LRC_TEACHER_STORE_MAX)', 'teacher-store');
+  }
+  const outcome = pruneStores(root, { maxBytes: max, olderThanMs: days === undefined ? undefined : days * 86_400_000 });
+  for (const r of outcome.removed) console.log(`removed ${r.dir} (${mib(r.bytes)} MiB, last used ${new Date(r.usedAt).toISOString()}: ${r.why})`);
+  for (const s of outcome.inUse) console.log(`kept ${s.dir} (${mib(s.bytes)} MiB): in use by process ${s.user?.pid ?? '?'} on ${s.user?.hostname ?? '?'}${s.user?.run ? ` (run ${s.user.run})` : ''}`);
+  console.log(`${outcome.removed.length} store${outcome.removed.length === 1 ? '' : 's'} removed; ${mib(outcome.bytesLeft)} MiB left in ${root}`);
+  return EXIT.ok;
 }

@@ -16,6 +16,7 @@
 // then each entry's values: per layer (tokens, hidden) in the store's dtype, then the logits in float32.
 // A shard that cannot be read (cut short, not a shard, another layout) is left out with a warning: the
 // store is a cache, and the teacher computes what it lacks.
+import { markStoreInUse } from './teacherStoreLimits';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,8 @@ export interface TeacherStoreOptions {
   write: boolean;
   /** Stop adding shards once the store's files take this many bytes. */
   maxBytes: number;
+  /** Mark the store's folder in use while it is open (trainer/perf/teacherStoreLimits.ts: never pruned then); `run` names the run. */
+  inUse?: { run?: string };
   /** Pending entries are written as a shard once they take this many bytes (default 64 MiB). */
   shardBytes?: number;
   /** Where warnings go (a shard left out, the size cap reached). */
@@ -98,8 +101,11 @@ export class TeacherOutputStore {
       if (!existsSync(description)) writeJsonAtomic(description, { format: FORMAT, ...fingerprint.describe, dtype: options.dtype, created: new Date().toISOString() });
     }
     this.full = !options.write;
+    if (options.inUse && existsSync(this.dir)) this.releaseUse = markStoreInUse(this.dir, options.inUse.run);
     this.refresh();
   }
+
+  private releaseUse?: () => void;
 
   private get layers(): readonly number[] {
     return this.fingerprint.layers;
@@ -193,10 +199,15 @@ export class TeacherOutputStore {
 
   /** Writes what is pending and closes the open files. */
   close(): void {
-    this.flush();
-    for (const s of this.shards) {
-      if (s.fd !== undefined) closeSync(s.fd);
-      s.fd = undefined;
+    try {
+      this.flush();
+      for (const s of this.shards) {
+        if (s.fd !== undefined) closeSync(s.fd);
+        s.fd = undefined;
+      }
+    } finally {
+      this.releaseUse?.();
+      this.releaseUse = undefined;
     }
   }
 

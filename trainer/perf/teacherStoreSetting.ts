@@ -11,14 +11,19 @@ import { statfsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError, shown } from '../errors';
 import type { TeacherStoreDtype } from './teacherOutputStore';
+import { resolveTeacherStoreMax, type StoreMaxField } from './teacherStoreLimits';
 
 export type TeacherStoreField = '--teacher-store' | 'LRC_TEACHER_STORE';
 export type TeacherStoreDtypeField = '--teacher-store-dtype' | 'LRC_TEACHER_STORE_DTYPE';
 
+/** The stores' total size limit (--teacher-store-max, LRC_TEACHER_STORE_MAX): a run that writes prunes the
+ *  oldest stores not in use to keep under it (trainer/perf/teacherStoreLimits.ts). */
+export type TeacherStoreMax = { bytes: number; source: StoreMaxField };
+
 export type TeacherStoreSetting =
   | { mode: 'off'; source: TeacherStoreField | 'default' }
-  | { mode: 'auto' | 'on'; dtype: TeacherStoreDtype; source: TeacherStoreField | 'default' }
-  | { mode: 'folder'; folder: string; dtype: TeacherStoreDtype; source: TeacherStoreField };
+  | { mode: 'auto' | 'on'; dtype: TeacherStoreDtype; source: TeacherStoreField | 'default'; max?: TeacherStoreMax }
+  | { mode: 'folder'; folder: string; dtype: TeacherStoreDtype; source: TeacherStoreField; max?: TeacherStoreMax };
 
 /** The folder 'auto' uses for the runs of `runsDir`: teacher-outputs beside it. */
 export const defaultTeacherStoreDir = (runsDir: string): string => join(dirname(runsDir), 'teacher-outputs');
@@ -64,8 +69,14 @@ export function parseTeacherStore(value: string, field: TeacherStoreField, dtype
   return { mode: 'folder', folder: isAbsolute(v) ? v : resolve(v), dtype, source: field };
 }
 
-/** The flags when given, else the variables when set and not empty, else 'auto' with float32. */
-export function resolveTeacherStore(flag: string | undefined, dtypeFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): TeacherStoreSetting {
+/** The flags when given, else the variables when set and not empty, else 'auto' with float32 and no size limit. */
+export function resolveTeacherStore(flag: string | undefined, dtypeFlag: string | undefined, env: NodeJS.ProcessEnv = process.env, maxFlag?: string): TeacherStoreSetting {
+  const max = resolveTeacherStoreMax(maxFlag, env);
+  const setting = resolveStoreMode(flag, dtypeFlag, env);
+  return max && setting.mode !== 'off' ? { ...setting, max } : setting;
+}
+
+function resolveStoreMode(flag: string | undefined, dtypeFlag: string | undefined, env: NodeJS.ProcessEnv): TeacherStoreSetting {
   const dtypeVariable = env.LRC_TEACHER_STORE_DTYPE;
   const dtype = dtypeFlag !== undefined
     ? parseDtype(dtypeFlag, '--teacher-store-dtype')
@@ -94,5 +105,6 @@ export function storeWrites(setting: TeacherStoreSetting, run: { inSweep: boolea
 /** The setting as the log shows it: "auto, float32 (default)", "/data/store, float16 (--teacher-store)". */
 export function describeTeacherStore(setting: TeacherStoreSetting): string {
   if (setting.mode === 'off') return `off (${setting.source})`;
-  return `${setting.mode === 'folder' ? setting.folder : setting.mode}, ${setting.dtype} (${setting.source})`;
+  const max = setting.max ? `, at most ${(setting.max.bytes / 2 ** 20).toFixed(0)} MiB in all (${setting.max.source})` : '';
+  return `${setting.mode === 'folder' ? setting.folder : setting.mode}, ${setting.dtype} (${setting.source})${max}`;
 }

@@ -10,6 +10,7 @@ import { TeacherOutputCache } from '../perf/teacherOutputCache';
 import { describeTeacherCache, estimateTeacherCacheBytesOf, planTeacherCache, type TeacherCacheSetting } from '../perf/teacherCacheSetting';
 import { teacherFingerprint, type TeacherFingerprint } from '../perf/teacherFingerprint';
 import { TeacherOutputStore, teacherStoreDir } from '../perf/teacherOutputStore';
+import { pruneStores, storesOnDisk } from '../perf/teacherStoreLimits';
 import { describeTeacherStore, storeCapBytes, storeWrites, teacherStoreFolder, type TeacherStoreSetting } from '../perf/teacherStoreSetting';
 import type { DistillCore } from './trainingCore';
 
@@ -32,6 +33,10 @@ export interface TeacherStoreContext {
   /** The run belongs to a sweep ('auto' writes the store then). */
   inSweep: boolean;
   warn: (message: string) => void;
+  /** What the run's log says (the stores pruned to keep under --teacher-store-max). */
+  info?: (message: string) => void;
+  /** The run, named in the store's in-use marker. */
+  runId?: string;
 }
 
 /** Gives `core` its cache (memory, and the store on disk unless it is off); says what was decided. */
@@ -77,7 +82,16 @@ function openStore(context: TeacherStoreContext, run: { inSweep: boolean; overfl
   const fp = fingerprint();
   if (!write && !existsSync(teacherStoreDir(root, fp))) return undefined;
   try {
-    return new TeacherOutputStore(root, fp, { dtype: setting.dtype, write, maxBytes: storeCapBytes(root), warn: context.warn });
+    let maxBytes = storeCapBytes(root);
+    if (write && setting.max) {
+      // the stores together under --teacher-store-max: the oldest others not in use pruned first, and this
+      // one written up to what the others leave
+      const pruned = pruneStores(root, { maxBytes: setting.max.bytes, keep: [fp.id] });
+      for (const r of pruned.removed) context.info?.(`teacher-output store: pruned ${r.dir} (${mib(r.bytes)} MiB, last used ${new Date(r.usedAt).toISOString()}) to keep the stores under ${mib(setting.max.bytes)} MiB (${setting.max.source})`);
+      const mine = storesOnDisk(root).find((s) => s.id === fp.id)?.bytes ?? 0;
+      maxBytes = Math.min(maxBytes, Math.max(0, setting.max.bytes - (pruned.bytesLeft - mine)));
+    }
+    return new TeacherOutputStore(root, fp, { dtype: setting.dtype, write, maxBytes, warn: context.warn, inUse: { run: context.runId } });
   } catch (e) {
     context.warn(`teacher-output store ${root}: cannot be used (${(e as Error).message}); the run goes on without it`);
     return undefined;

@@ -244,6 +244,8 @@ export class TrainingSession {
           teacherSource: teacherFolderOf(config, runsDir),
           inSweep: record.sweep !== undefined,
           warn: (message: string) => events.log('warn', message),
+          info: (message: string) => events.log('info', message),
+          runId: record.id,
         };
         for (const report of startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, { examples: trainSize, tokens: feed.tokensPerEpoch }, storeContext)) reportCache(report);
       }
