@@ -128,6 +128,9 @@ export const tests = [
       const counts = {};
       for (const st of ['finished', 'running', 'pending', 'waiting', 'failed']) counts[st] = await text(frame.locator(`#sweep-counts .state-count[data-state="${st}"] b`));
       assert.deepEqual(counts, { finished: '20', running: '0', pending: '0', waiting: '0', failed: '0' });
+      // The last runs measure their export's serving cost after they finish (issue 23): the pool ends a
+      // few seconds after the counts say 20 finished, and Cancel goes with it.
+      await frame.locator('#sweep-root[data-live="false"]').waitFor({ timeout: 60_000 });
       assert.equal(await frame.locator('#btn-cancel').count(), 0, 'a finished sweep offers Cancel');
 
       // What the page shows against `lrc-distill sweep report --format json`.
