@@ -3,6 +3,7 @@
 // reason, the Export recommended student button, and the cells table with the report's numbers. Where
 // nothing was measured it says so and names the command that measures.
 import { button, setDisabled } from '../shared/toolkit';
+import { el } from './dom';
 import { meanSd, value } from './format';
 import { frontChart } from './frontChart';
 import { canPlot, seriesOf, type XAxis } from './frontData';
@@ -15,25 +16,13 @@ export interface FrontSectionOptions {
   send: (action: SweepAction) => void;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tagName: K, attrs: Record<string, string | undefined> = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tagName);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== undefined) e.append(c);
-  return e;
-}
-
 // The numbers as the cells table writes them: ms with 2 decimals, speed-up with 2, sizes in kB or MB.
-export const msText = (s: SummaryView): string => (s.mean === null ? '-' : s.sd !== null ? `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}` : s.mean.toFixed(2));
-export const speedUpText = (s: SummaryView): string => (s.mean === null ? '-' : `${s.sd !== null ? `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}` : s.mean.toFixed(2)}×`);
-export const sizeText = (bytes: Num): string => (bytes === null ? '-' : bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
-export const countText = (n: Num): string => (n === null ? '-' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+const msText = (s: SummaryView): string => (s.mean === null ? '-' : s.sd !== null ? `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}` : s.mean.toFixed(2));
+const speedUpText = (s: SummaryView): string => (s.mean === null ? '-' : `${s.sd !== null ? `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}` : s.mean.toFixed(2)}×`);
+const sizeText = (bytes: Num): string => (bytes === null ? '-' : bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
+const countText = (n: Num): string => (n === null ? '-' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 
-export const measureCommand = (s: SweepView): string => `lrc-distill sweep measure ${s.id}`;
+const measureCommand = (s: SweepView): string => `lrc-distill sweep measure ${s.id}`;
 
 function axisToggle(o: FrontSectionOptions, speedUpPossible: boolean): HTMLElement {
   const group = el('div', { className: 'front-toggle', role: 'radiogroup', 'aria-label': 'x axis of the charts', id: 'front-axis' }, el('span', { className: 'muted', text: 'x axis: ' }));

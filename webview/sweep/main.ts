@@ -1,10 +1,11 @@
-// The sweep panel (browser side): where the sweep's runs stand, the paired comparisons seed by seed,
-// the spread of each cell over its seeds and the cells table, rendered again from each message the
-// host sends. The sweep id comes from the host (data-sweep-id) or, after a reload, from the saved state.
+// The sweep panel (browser side): where the sweep's runs stand, which student to ship (the score
+// against serving cost per task: frontSection.ts), the paired comparisons seed by seed, the spread of
+// each cell over its seeds and the cells table, rendered again from each message the host sends. The sweep id comes from the host (data-sweep-id) or, after a reload, from the saved state.
 import { ReadyNotification } from '../shared/protocol';
 import { onThemeChange, themeKind } from '../shared/theme';
 import { button, tag } from '../shared/toolkit';
 import { connect } from '../shared/vscodeApi';
+import { el } from './dom';
 import { cellLabel, meanSd, percent, points, pValue, value } from './format';
 import type { XAxis } from './frontData';
 import { frontSection } from './frontSection';
@@ -38,18 +39,6 @@ let frontAxis: XAxis = isSweepPanelState(saved) && saved.frontAxis === 'speedUp'
 const openSections = new Map<string, boolean>();
 
 const send = (action: SweepAction) => host.post(SweepActionNotification.create({ sweepId, action }));
-
-function el<K extends keyof HTMLElementTagNameMap>(tagName: K, attrs: Record<string, string | undefined> = {}, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tagName);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== undefined) e.append(c);
-  return e;
-}
 
 const STATE_ICONS: Record<string, string> = { finished: '✓', running: '●', pending: '◷', waiting: '…', failed: '✕' };
 
