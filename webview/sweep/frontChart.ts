@@ -6,7 +6,7 @@
 // (media/sweepFront.css), so the chart reads in light, dark and high-contrast themes.
 import { niceTicks, tickText, value } from './format';
 import { chartData, seriesOf, type MeanMark, type XAxis } from './frontData';
-import { errorSpan, frontSteps, labelSide, linearDomain, linearScale, logDomain, logScale, logTicks, logTickText, pathOf, type Box } from './frontGeometry';
+import { errorSpan, frontSteps, labelSide, labelY, linearDomain, linearScale, logDomain, logScale, logTicks, logTickText, pathOf, type Box } from './frontGeometry';
 import type { TaskFrontView } from './protocol';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -123,8 +123,9 @@ function meanMark(m: MeanMark, t: TaskFrontView, axis: XAxis, s: Scales, seriesI
     (cell.notes.length ? `\n${cell.notes.join('\n')}` : ''));
   // Every cell is named beside its diamond (its shape when the colour says the rest); the recommended one in full.
   const text = m.recommended ? `★ recommended: ${m.label}` : name;
-  const side = labelSide(cx, 6.5 * text.length, { left: s.x(s.xlo), right: s.x(s.xhi), top: 0, bottom: 0 });
+  const box = { left: s.x(s.xlo), right: s.x(s.xhi), top: s.y(s.yhi), bottom: s.y(s.ylo) };
+  const side = labelSide(cx, 6.5 * text.length, box);
   const cls = m.recommended ? 'front-label recommended' : m.onFront ? 'front-label' : 'front-label off-front';
-  g.append(svg('text', { class: cls, x: cx + (side === 'start' ? 9 : -9), y: m.recommended ? cy - 15 : cy - 8, 'text-anchor': side }, text));
+  g.append(svg('text', { class: cls, x: cx + (side === 'start' ? 9 : -9), y: labelY(cy, m.recommended ? 15 : 8, box), 'text-anchor': side }, text));
   return g;
 }

@@ -123,3 +123,9 @@ export function pathOf(points: Point[]): string {
 export function labelSide(x: number, labelWidth: number, box: Box): 'start' | 'end' {
   return x + 10 + labelWidth > box.right ? 'end' : 'start';
 }
+
+/** The baseline of a mark's label: `gap` above the mark at y, or below it when above would come within
+ *  `room` of the box's top (where the teacher's latency label is). */
+export function labelY(y: number, gap: number, box: Box, room = 14): number {
+  return y - gap < box.top + room ? y + gap + 8 : y - gap;
+}

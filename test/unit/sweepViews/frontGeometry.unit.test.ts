@@ -3,7 +3,7 @@
 // staircase and the side of a label.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errorSpan, frontSteps, labelSide, linearDomain, linearScale, logDomain, logScale, logTicks, logTickText, pathOf } from '../../../webview/sweep/frontGeometry';
+import { errorSpan, frontSteps, labelSide, labelY, linearDomain, linearScale, logDomain, logScale, logTicks, logTickText, pathOf } from '../../../webview/sweep/frontGeometry';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) < eps, `${a} is not ${b}`);
 
@@ -92,4 +92,10 @@ test('labelSide: right of the mark unless the label would leave the box', () => 
   const box = { left: 0, right: 300, top: 0, bottom: 200 };
   assert.equal(labelSide(100, 80, box), 'start');
   assert.equal(labelSide(250, 80, box), 'end');
+});
+
+test('labelY: above the mark, below it when above would crowd the top of the box', () => {
+  const box = { left: 0, right: 300, top: 20, bottom: 200 };
+  assert.equal(labelY(100, 15, box), 85);
+  assert.equal(labelY(40, 15, box), 63);
 });
