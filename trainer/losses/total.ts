@@ -79,13 +79,19 @@ export interface LossValues {
 }
 
 export function lossValues(loss: TotalLoss): LossValues {
-  const num = (t: tf.Scalar): number => t.dataSync()[0];
-  const v: LossValues = { total: num(loss.total) };
-  if (loss.mid) v.mid = num(loss.mid);
-  if (loss.midPerLayer) v.midPerLayer = loss.midPerLayer.map(num);
-  if (loss.distance) v.distance = loss.distance.map(num);
-  if (loss.soft) v.soft = num(loss.soft);
-  if (loss.hard) v.hard = num(loss.hard);
+  // Every term in one read (issue 21: each read waits for the backend): stacked, read, taken apart here.
+  const scalars: tf.Scalar[] = [loss.total];
+  const take = (t: tf.Scalar | undefined): number => (t ? scalars.push(t) - 1 : -1);
+  const at = { mid: take(loss.mid), perLayer: (loss.midPerLayer ?? []).map(take), distance: (loss.distance ?? []).map(take), soft: take(loss.soft), hard: take(loss.hard) };
+  const stacked = scalars.length === 1 ? undefined : tf.tidy(() => tf.stack(scalars)); // (terms)
+  const values = stacked ? stacked.dataSync() : loss.total.dataSync();
+  stacked?.dispose();
+  const v: LossValues = { total: values[0] };
+  if (loss.mid) v.mid = values[at.mid];
+  if (loss.midPerLayer) v.midPerLayer = at.perLayer.map((i) => values[i]);
+  if (loss.distance) v.distance = at.distance.map((i) => values[i]);
+  if (loss.soft) v.soft = values[at.soft];
+  if (loss.hard) v.hard = values[at.hard];
   return v;
 }
 
