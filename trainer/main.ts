@@ -26,6 +26,7 @@ import { trainerVersions } from './versions';
 import { readRunRecord } from './runs/runStore';
 import { parseRunConfig } from './config/effective';
 import { TrainingSession } from './session/trainingSession';
+import { acquireRunLock } from './runs/runLock';
 import { resolveTeacherCache } from './perf/teacherCacheSetting';
 import { resolveTeacherStore } from './perf/teacherStoreSetting';
 import { analyzeText } from './session/analyzeText';
@@ -55,24 +56,34 @@ server.on(HelloRequest, async ({ backend: force }) => {
 
 server.on(StartRunRequest, async ({ runDir, resume }) => {
   if (session) throw new UserError(`this trainer already runs ${session.runDir}; start another trainer for another run`, 'runDir');
-  // The run config's backend, unless hello already chose one for this process.
-  const configured = runBackendSetting(runDir);
-  backend ??= await selectProcessBackend(configured);
-  const s = new TrainingSession(runDir, {
-    resume,
-    backend,
-    versions: trainerVersions(),
-    teacherCache: resolveTeacherCache(undefined), // LRC_TEACHER_CACHE, else 'auto'
-    teacherStore: resolveTeacherStore(undefined, undefined), // LRC_TEACHER_STORE(_DTYPE), else 'auto', float32
-    events: {
-      log: (level, message) => server.emit(LogEvent, { level, message }),
-      progress: (p) => server.emit(ProgressEvent, p),
-      evaluation: (e) => server.emit(EvaluationEvent, e),
-      checkpoint: (c) => server.emit(CheckpointEvent, c),
-      status: (st) => server.emit(StatusEvent, st),
-      analysis: (a) => server.emit(AnalysisEvent, a),
-    },
-  });
+  // the run folder's claim lock, as the CLI takes it (trainer/runs/runLock.ts): a run that another process
+  // trains or resumes (a terminal's lrc-distill, another window) is refused with the holder's pid and host
+  readRunRecord(runDir); // a folder that is not a run's says so before any lock is made in it
+  const lock = acquireRunLock(runDir, (message) => server.emit(LogEvent, { level: 'warn', message }));
+  let s: TrainingSession;
+  try {
+    // The run config's backend, unless hello already chose one for this process.
+    const configured = runBackendSetting(runDir);
+    backend ??= await selectProcessBackend(configured);
+    s = new TrainingSession(runDir, {
+      resume,
+      backend,
+      versions: trainerVersions(),
+      teacherCache: resolveTeacherCache(undefined), // LRC_TEACHER_CACHE, else 'auto'
+      teacherStore: resolveTeacherStore(undefined, undefined), // LRC_TEACHER_STORE(_DTYPE), else 'auto', float32
+      events: {
+        log: (level, message) => server.emit(LogEvent, { level, message }),
+        progress: (p) => server.emit(ProgressEvent, p),
+        evaluation: (e) => server.emit(EvaluationEvent, e),
+        checkpoint: (c) => server.emit(CheckpointEvent, c),
+        status: (st) => server.emit(StatusEvent, st),
+        analysis: (a) => server.emit(AnalysisEvent, a),
+      },
+    });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   session = s;
   // The run goes on after this request is answered; its end is the `finished` event.
   s.run()
@@ -83,6 +94,7 @@ server.on(StartRunRequest, async ({ runDir, resume }) => {
     })
     .catch((e: Error) => server.emit(FinishedEvent, { runId: s.runId, status: 'failed', error: e.message }))
     .finally(() => {
+      lock.release();
       session = undefined;
     });
   return { runId: s.runId };

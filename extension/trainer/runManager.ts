@@ -21,6 +21,7 @@ import {
 } from '../../trainer/protocol';
 import { LIVE_STATUSES, type RunRecord } from '../../trainer/runs/runRecord';
 import { createRun, listRuns, readRun, shortRunId, updateRun } from '../../trainer/runs/runStore';
+import { ownerIsGone } from '../../trainer/runs/liveness';
 import { describeZodError, UserError } from '../../trainer/server';
 import { appendControl } from '../runs/controlFile';
 import { resolveConfigPaths, validatePlan, type RunPlan } from '../runs/runPlan';
@@ -312,7 +313,8 @@ export class RunManager extends Disposable {
       const dir = this.runDir(runId);
       let record = readRun(dir); // a live run whose pid is gone is marked crashed here
       if (isLive(record)) {
-        record = updateRun(dir, (r) => ({
+        // judged again under the record's lock: a run another process claimed meanwhile is left alone
+        record = updateRun(dir, (r) => (!isLive(r) || !ownerIsGone(r) ? r : {
           ...r, status: 'crashed', owner: undefined, endedAt: new Date().toISOString(),
           error: { message: `the trainer process exited (${how}) while the run was ${r.status}; resume it from its last checkpoint` },
         }));

@@ -2,7 +2,7 @@
 // Folders are created whole (a temporary folder renamed into place) and run.json is rewritten
 // atomically, so a reader never sees half a run. Reading a live run whose process has vanished marks
 // it crashed, so that it can be resumed from its last checkpoint.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -89,18 +89,20 @@ export function readRunRecord(dir: string): RunRecord {
   return parsed.data;
 }
 
-/** Reads a run, marking it crashed first when it claims to be live but its process is gone. */
+/** Reads a run, marking it crashed first when it claims to be live but its process is gone (judged again
+ *  under the record's lock, so that a run claimed meanwhile by a new process is left alone). */
 export function readRun(dir: string, now = Date.now()): RunRecord {
   const record = readRunRecord(dir);
   if (LIVE_STATUSES.includes(record.status) && ownerIsGone(record, now)) {
-    const crashed: RunRecord = {
-      ...record,
-      status: 'crashed',
-      endedAt: new Date(now).toISOString(),
-      error: { message: `the trainer process (pid ${record.owner?.pid ?? '?'}) vanished while the run was ${record.status}; resume it from its last checkpoint` },
-    };
-    writeJsonAtomic(runPaths(dir).record, crashed);
-    return crashed;
+    return updateRun(dir, (r) => {
+      if (!LIVE_STATUSES.includes(r.status) || !ownerIsGone(r, now)) return r;
+      return {
+        ...r,
+        status: 'crashed',
+        endedAt: new Date(now).toISOString(),
+        error: { message: `the trainer process (pid ${r.owner?.pid ?? '?'}) vanished while the run was ${r.status}; resume it from its last checkpoint` },
+      };
+    });
   }
   return record;
 }
@@ -123,11 +125,71 @@ export function listRuns(runsDir: string): { runs: RunRecord[]; broken: BrokenRu
   return { runs, broken };
 }
 
-/** Read-modify-write of run.json, atomically. */
+/**
+ * Read-modify-write of run.json, atomically and under the record's lock (`run.json.lock`, created with
+ * 'wx' and removed at once): the owner's progress, another process marking the run crashed, the paired
+ * run's end and the extension's changes never write over each other's (each used to read, change and
+ * rename on its own, and the last rename won). A change that returns the record unchanged writes nothing.
+ */
 export function updateRun(dir: string, change: (r: RunRecord) => RunRecord): RunRecord {
-  const next = RunRecordSchema.parse(change(readRunRecord(dir)));
-  writeJsonAtomic(runPaths(dir).record, next);
-  return next;
+  return withRecordLock(dir, () => {
+    const current = readRunRecord(dir);
+    const changed = change(current);
+    if (changed === current) return current;
+    const next = RunRecordSchema.parse(changed);
+    writeJsonAtomic(runPaths(dir).record, next);
+    return next;
+  });
+}
+
+/** A read-modify-write takes milliseconds: a record lock older than this was left by a process that died in one. */
+const RECORD_LOCK_STALE_MS = 10_000;
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function withRecordLock<T>(dir: string, fn: () => T): T {
+  const file = join(dir, 'run.json.lock');
+  const deadline = Date.now() + 2 * RECORD_LOCK_STALE_MS;
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx');
+      try {
+        writeSync(fd, `${process.pid} ${hostname()} ${new Date().toISOString()}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let age = 0;
+    let text = '';
+    try {
+      age = Date.now() - statSync(file).mtimeMs;
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // released in between
+    }
+    if (age > RECORD_LOCK_STALE_MS) {
+      // its holder died within a read-modify-write: moved aside and taken, unless what moved is not what
+      // was judged stale (another process took it over meanwhile: its lock is put back)
+      const aside = `${file}.stale-${process.pid}`;
+      try {
+        renameSync(file, aside);
+        if (readFileSync(aside, 'utf8') !== text) linkSync(aside, file);
+      } catch {
+        // gone, or another lock is there again: try again either way
+      }
+      rmSync(aside, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new UserError(`${file}: run.json has been locked for ${Math.round(age / 1000)} s by another process; try again`, 'run');
+    pause(5);
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 /**
@@ -138,10 +200,11 @@ export function updateRun(dir: string, change: (r: RunRecord) => RunRecord): Run
  */
 export function endUnstarted(dir: string, status: 'failed' | 'stopped', message: string, now = new Date()): RunRecord | undefined {
   if (readRunRecord(dir).status !== 'queued') return undefined;
-  const ended = updateRun(dir, (r) => (r.status === 'queued' ? { ...r, status, endedAt: now.toISOString(), error: { message } } : r));
-  if (ended.status !== status) return undefined;
+  let ended = false;
+  const record = updateRun(dir, (r) => (r.status === 'queued' ? ((ended = true), { ...r, status, endedAt: now.toISOString(), error: { message } }) : r));
+  if (!ended) return undefined;
   appendMetrics(runPaths(dir).metrics, { type: 'status', step: 0, time: now.toISOString(), status, error: message });
-  return ended;
+  return record;
 }
 
 /** Marks this process as the owner of a run, with a fresh heartbeat. */
