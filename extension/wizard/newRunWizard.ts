@@ -66,6 +66,8 @@ interface State {
   teacher?: TeacherChoice;
   teacherRun?: RunRecord;
   data?: DataConfig | Record<string, unknown>;
+  /** The teacher run's max length, taken with its task (as `distill --teacher <run>` inherits it). */
+  maxLength?: number;
   shape?: ModelShape;
   loss?: LossChoice;
   split?: number;
@@ -157,8 +159,10 @@ function taskStep(s: State, next: (s: State) => Step): Step {
     const choice = await input.pick({ title: s.title, placeholder: 'The task and its data', items });
     if (choice.value === 'same') {
       s.data = structuredClone((s.teacherRun!.config as { data: Record<string, unknown> }).data);
+      s.maxLength = (s.teacherRun!.config as { maxLength?: number }).maxLength;
       return next(s);
     }
+    s.maxLength = undefined;
     if (choice.value === 'demo') {
       s.data = { task: 'demo' };
       return next(s);
@@ -398,6 +402,7 @@ export async function askNewRun(): Promise<NewRunAnswers | undefined> {
   return {
     name: s.name.trim(), teacher: s.teacher, data: s.data, student: s.shape, loss: s.loss, split: s.split, epochs: s.epochs,
     learningRate: s.learningRate, backend: s.backend, evalEverySteps: d.evalEverySteps, ...(s.studentInit ? { studentInit: s.studentInit } : {}),
+    ...(s.maxLength ? { maxLength: s.maxLength } : {}),
   };
 }
 
