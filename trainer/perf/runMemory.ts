@@ -54,6 +54,14 @@ export interface RunMemoryInput {
   maxLength: number;
   /** The teacher's outputs kept in memory (bytes): the cache's budget. */
   teacherCacheBytes?: number;
+  /** A pretrain run: its masked-LM head (trainer/model/mlmHead.ts: a dense and LayerNorm of hidden width and
+   *  a vocabulary bias, the decoder tied to the word embeddings) and the vocabulary logits of the chosen tokens. */
+  mlm?: { maskProbability: number };
+}
+
+/** The parameters of the masked-LM head: transform (H x H + H), LayerNorm (2H), decoder bias (V). */
+export function mlmHeadParameters(d: BertDims): number {
+  return d.hidden * d.hidden + 3 * d.hidden + d.vocab;
 }
 
 export interface RunMemoryEstimate {
@@ -75,12 +83,14 @@ function activationValues(d: BertDims, batch: number, length: number): number {
 export function estimateRunMemory(input: RunMemoryInput): RunMemoryEstimate {
   const { trained, teacher, batchSize: b, maxLength: l } = input;
   const projections = teacher ? trained.layers * trained.hidden * teacher.hidden : 0;
-  const trainedParameters = bertParameters(trained) + projections;
+  const trainedParameters = bertParameters(trained) + projections + (input.mlm ? mlmHeadParameters(trained) : 0);
   const teacherParameters = teacher ? bertParameters(teacher) : 0;
   const weights = 4 * (trainedParameters + teacherParameters);
   const optimizer = 4 * 3 * trainedParameters; // two AdamW moments and the gradient
   // the teacher's forward pass has no tape: its mapped layers and one layer's values at a time
-  const activations = 4 * (activationValues(trained, b, l) + (teacher ? ACTIVATIONS.teacherPerHidden * b * l * teacher.hidden : 0));
+  // a pretrain step's logits over the vocabulary at the chosen tokens: the logits, their softmax and gradient
+  const mlmValues = input.mlm ? 3 * Math.ceil(input.mlm.maskProbability * b * l) * trained.vocab : 0;
+  const activations = 4 * (activationValues(trained, b, l) + (teacher ? ACTIVATIONS.teacherPerHidden * b * l * teacher.hidden : 0) + mlmValues);
   const teacherCache = input.teacherCacheBytes ?? 0;
   const backendBytes = weights + optimizer + activations;
   return { trainedParameters, teacherParameters, bytes: { weights, optimizer, activations, teacherCache }, backendBytes, total: backendBytes + teacherCache };

@@ -100,7 +100,10 @@ export function runMemoryInput(config: RunConfig, runsDir: string, known: KnownD
   else if (teacher && teacherCache?.mode !== 'off' && known?.train) {
     teacherCacheBytes = Math.min(autoCapBytes(), estimateTeacherCacheBytesOf(known.train, { layers: trained.layers, hidden: teacher.hidden, labels }));
   }
-  return { trained, teacher, batchSize: config.optim.batchSize, maxLength: config.maxLength, teacherCacheBytes };
+  return {
+    trained, teacher, batchSize: config.optim.batchSize, maxLength: config.maxLength, teacherCacheBytes,
+    ...(config.kind === 'pretrain' ? { mlm: { maskProbability: config.pretraining.maskProbability } } : {}),
+  };
 }
 
 /** Refuses a run that does not fit the machine (or the backend's heap): one line, exit 2. */

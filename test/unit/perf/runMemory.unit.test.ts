@@ -10,7 +10,8 @@ import { configForShape } from '../../../trainer/session/models';
 import { DistillCore, FineTuneCore } from '../../../trainer/session/trainingCore';
 import { DEFAULT_DISTILLATION_SETTINGS } from '../../../trainer/train/distillation';
 import { DEFAULT_OPTIM_CONFIG } from '../../../trainer/optim/config';
-import { bertParameters, checkRunMemory, estimateRunMemory, type BertDims } from '../../../trainer/perf/runMemory';
+import { bertParameters, checkRunMemory, estimateRunMemory, mlmHeadParameters, type BertDims } from '../../../trainer/perf/runMemory';
+import { MlmHead } from '../../../trainer/model/mlmHead';
 import type { BertConfig, BertModel } from '../../../trainer/model/types';
 
 before(() => useBackend('wasm'));
@@ -41,6 +42,16 @@ test('the parameters of a BERT: exactly those of the real model, for several sha
     assert.equal(bertParameters(dimsOf(m.config)), counted(m.namedWeights()), `${layers} x ${hidden}`);
     m.dispose();
   }
+});
+
+test('a pretrain run\'s masked-LM head: its parameters exactly those of the real head (the decoder tied to the word embeddings)', () => {
+  const m = model(2, 48, 4, 96);
+  const head = new MlmHead(m.config, 1);
+  const estimate = estimateRunMemory({ trained: dimsOf(m.config), batchSize: 8, maxLength: 32, mlm: { maskProbability: 0.15 } });
+  assert.equal(mlmHeadParameters(dimsOf(m.config)), counted(head.namedWeights()));
+  assert.equal(estimate.trainedParameters, counted(m.namedWeights()) + counted(head.namedWeights()));
+  head.dispose();
+  m.dispose();
 });
 
 test('fine-tuning: parameters exact, the estimated bytes within a factor 2 of the measured peak of a step', async () => {
