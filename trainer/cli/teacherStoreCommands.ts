@@ -3,12 +3,12 @@
 // holds (one folder per teacher: its teacher, dtype, layers, outputs and size) and taking it away. The
 // store only saves time, so removing a folder at any moment costs the next runs their first epoch's
 // teacher passes and nothing else; a run reading it meanwhile computes what it can no longer read.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors';
 import { TeacherOutputStore, type TeacherStoreDtype } from '../perf/teacherOutputStore';
 import { defaultTeacherStoreDir, resolveTeacherStore, teacherStoreFolder } from '../perf/teacherStoreSetting';
-import { parseDays, parseSize, pruneStores, resolveTeacherStoreMax } from '../perf/teacherStoreLimits';
+import { parseDays, parseSize, pruneStores, resolveTeacherStoreMax, storeUser } from '../perf/teacherStoreLimits';
 import { EXIT, type CliContext } from './runCommands';
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
@@ -23,6 +23,10 @@ interface StoreListing {
   shards: number;
   bytes: number;
   created?: string;
+  /** Last use: the folder's modification time (teacherStoreLimits.ts). */
+  usedAt?: string;
+  /** The run process using it now, if any (it is never pruned then). */
+  inUse?: { pid: number; hostname: string; run?: string };
   /** Shards left out, as the store's warnings say. */
   problems: string[];
 }
@@ -50,7 +54,17 @@ function listStores(root: string): StoreListing[] {
     const store = new TeacherOutputStore(root, { id, layers, hidden: Number(description.hidden), labels: Number(description.labels), describe: description }, { dtype, write: false, maxBytes: 0, warn: (m) => problems.push(m) });
     const s = store.stats();
     store.close();
-    listings.push({ id, dir, teacher: description.teacher as string | undefined, dtype, layers, outputs: s.entries, shards: s.shards, bytes: s.bytes, created: description.created as string | undefined, problems });
+    let usedAt: string | undefined;
+    try {
+      usedAt = new Date(statSync(dir).mtimeMs).toISOString();
+    } catch {
+      // removed meanwhile
+    }
+    const user = storeUser(dir);
+    listings.push({
+      id, dir, teacher: description.teacher as string | undefined, dtype, layers, outputs: s.entries, shards: s.shards, bytes: s.bytes, created: description.created as string | undefined,
+      usedAt, ...(user ? { inUse: { pid: user.pid, hostname: user.hostname, ...(user.run ? { run: user.run } : {}) } } : {}), problems,
+    });
   }
   return listings;
 }
@@ -70,11 +84,12 @@ export function teacherStoreCommand(ctx: CliContext): number {
     }
     console.log(`teacher-output stores in ${root}:`);
     for (const s of stores) {
-      console.log(`  ${s.id}  ${s.dtype}, layers [${s.layers.join(', ')}], ${s.outputs} outputs in ${s.shards} shards, ${mib(s.bytes)} MiB, teacher ${s.teacher ?? '(unknown)'}${s.created ? `, since ${s.created}` : ''}`);
+      const use = s.inUse ? `, in use by process ${s.inUse.pid} on ${s.inUse.hostname}${s.inUse.run ? ` (run ${s.inUse.run})` : ''}` : s.usedAt ? `, last used ${s.usedAt}` : '';
+      console.log(`  ${s.id}  ${s.dtype}, layers [${s.layers.join(', ')}], ${s.outputs} outputs in ${s.shards} shards, ${mib(s.bytes)} MiB, teacher ${s.teacher ?? '(unknown)'}${s.created ? `, since ${s.created}` : ''}${use}`);
       for (const p of s.problems) console.log(`    ${p}`);
     }
     const total = stores.reduce((a, s) => a + s.bytes, 0);
-    console.log(`${stores.length} store${stores.length === 1 ? '' : 's'}, ${mib(total)} MiB; 'lrc-distill teacher-store remove <id>|--all' frees them (runs then compute the teacher again)`);
+    console.log(`${stores.length} store${stores.length === 1 ? '' : 's'}, ${mib(total)} MiB; 'lrc-distill teacher-store remove <id>|--all' frees them (runs then compute the teacher again), 'teacher-store prune --max <size> --older-than <days>' the least recently used`);
     return EXIT.ok;
   }
   if (sub === 'remove') {

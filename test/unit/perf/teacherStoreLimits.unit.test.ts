@@ -70,6 +70,15 @@ test('teacher-store prune through the CLI, and a run with --teacher-store-max pr
   utimesSync(busy, new Date(Date.now() - 25 * DAY), new Date(Date.now() - 25 * DAY));
   fakeStore(root, 'recent', 300_000, 2);
 
+  // the listing says which store is in use and when each was last used
+  const list = cli(['teacher-store', 'list', '--json'], dir);
+  assert.equal(list.code, 0, list.stderr);
+  const stores = (JSON.parse(list.stdout) as { stores: { id: string; usedAt?: string; inUse?: { pid: number; run?: string } }[] }).stores;
+  assert.deepEqual(stores.find((x) => x.id === 'busy')?.inUse, { pid: process.pid, hostname: hostname(), run: 'test-run' });
+  assert.equal(stores.find((x) => x.id === 'old-1')?.inUse, undefined);
+  assert.ok(Date.now() - Date.parse(stores.find((x) => x.id === 'old-1')!.usedAt!) > 29 * DAY);
+  assert.match(cli(['teacher-store'], dir).stdout, new RegExp(`^  busy  .*, in use by process ${process.pid} on ${hostname()} \\(run test-run\\)$`, 'm'));
+
   const none = cli(['teacher-store', 'prune'], dir);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^lrc-distill: teacher-store prune needs a limit: --max <size>/);
