@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aggregateSweep } from '../../../trainer/sweep/report/aggregate';
+import { reportCsv, reportMarkdown } from '../../../trainer/sweep/report/render';
 import type { SweepReportInput } from '../../../trainer/sweep/report/types';
 import { sweepInput } from './reportFixture';
 
@@ -77,6 +78,26 @@ test('paired comparisons: differences in points, k of n, sign test, dropped seed
   close(lrcMse.groups[0].a.mean, 0.82, 'LRC over the counted seeds');
   close(lrcMse.groups[1].b.mean, 0.085, 'MSE over the counted seeds');
   close(lrcMse.groups[1].seeds[1].a, NaN, 'the null MCC shows as no value');
+});
+
+test('pooled over the other axes (tasks x seeds): every counted pair of every group, one sign test, in the markdown and CSV', () => {
+  const report = aggregateSweep(sweepInput());
+  const [lrcMse, lrcAlone] = report.comparisons;
+  // SST-2: -1, +1, +1; CoLA: +2, +3 points: 4 of 5 ahead, p = 2 P(X <= 1 | n 5) = 2 x 6/32
+  assert.deepEqual([lrcMse.pooled.groups, lrcMse.pooled.difference.n, lrcMse.pooled.signTest.aAhead, lrcMse.pooled.signTest.bAhead], [2, 5, 4, 1]);
+  close(lrcMse.pooled.difference.mean, 6 / 5, 'mean of the five differences');
+  close(lrcMse.pooled.difference.sd, Math.sqrt(8.8 / 4), 'sd of the five differences', 1e-12);
+  close(lrcMse.pooled.signTest.p, 12 / 32, 'sign test over the five pairs');
+  // CoLA has no student alone: one group with pairs, so no pooled row in the markdown
+  assert.deepEqual([lrcAlone.pooled.groups, lrcAlone.pooled.difference.n], [1, 1]);
+  const md = reportMarkdown(report);
+  assert.match(md, /\| LRC vs MSE \| all \| - \| 5 pairs \| - \| - \| - \| 1\.20 ± 1\.48 pt \| 4 of 5 \| - \| 0\.375 \|/);
+  assert.match(md, /Over all 2 combinations of task and their seeds: LRC ahead on 4 of 5 pairs \(0 ties\), sign test p = 0\.375/);
+  assert.doesNotMatch(md, /\| LRC vs alone \| all \|/);
+  const row = reportCsv(report).pooled.split('\n')[1].split(',');
+  assert.deepEqual(row.slice(0, 6), ['LRC vs MSE', 'method', 'LRC', 'MSE', '2', '5']);
+  close(Number(row[6]), 6 / 5, 'CSV mean');
+  assert.deepEqual(row.slice(8), ['4', '1', '0', '0.375']);
 });
 
 test('a seed where both sides score the same is a tie: in n, not in the sign test', () => {

@@ -3,7 +3,7 @@
 // of runs by status. Only finished runs with a finite primary metric count in means and comparisons.
 import { RunStatusSchema } from '../../runs/runRecord';
 import { isValue, signTest, summarize } from './statistics';
-import type { CellRow, ComparisonGroup, ComparisonTable, PairedSeed, RunRow, RunsTable, SeedResult, StatusCounts, SweepComparison, SweepReport, SweepReportInput, SweepRunResult, SweepTeacherResult, TeacherRow } from './types';
+import type { CellRow, ComparisonGroup, ComparisonTable, PairedSeed, PooledComparison, RunRow, RunsTable, SeedResult, StatusCounts, SweepComparison, SweepReport, SweepReportInput, SweepRunResult, SweepTeacherResult, TeacherRow } from './types';
 
 type Axes = SweepReportInput['axes'];
 
@@ -137,7 +137,14 @@ function comparisonTable(c: SweepComparison, cells: CellRow[], input: SweepRepor
     groups.set(key, group);
   }
   const ordered = [...groups.values()].sort((x, y) => byIndices(x.at, y.at));
-  return { ...c, otherAxes: others.map((x) => x.name), groups: ordered.map((g) => pairedGroup(c, g.cell, g.a, g.b, input.seeds ?? [])) };
+  const paired = ordered.map((g) => pairedGroup(c, g.cell, g.a, g.b, input.seeds ?? []));
+  return { ...c, otherAxes: others.map((x) => x.name), groups: paired, pooled: pooledOf(paired) };
+}
+
+/** The pairs of every group together (tasks x seeds): their differences and one sign test. */
+function pooledOf(groups: ComparisonGroup[]): PooledComparison {
+  const differences = groups.flatMap((g) => g.seeds.filter((s) => s.dropped === null).map((s) => s.difference));
+  return { groups: groups.filter((g) => g.difference.n > 0).length, difference: summarize(differences), signTest: signTest(differences) };
 }
 
 export function aggregateSweep(input: SweepReportInput): SweepReport {

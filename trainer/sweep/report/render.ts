@@ -69,6 +69,8 @@ function comparisonMarkdown(c: ComparisonTable): string[] {
     out.push(line([...lead, `mean ± sd (${g.difference.n})`, meanSd(g.a), meanSd(g.b), d, pointsSd(g.lastDifference), `${g.signTest.aAhead} of ${g.difference.n}`, pValue(g.signTest.p)]));
   }
   if (!c.groups.length) out.push('', `No runs of ${c.a} or ${c.b}.`);
+  const p = c.pooled;
+  if (p.groups > 1) out.push('', `Over all ${p.groups} combinations of ${c.otherAxes.join(', ')} and their seeds: ${c.a} ahead on ${p.signTest.aAhead} of ${p.difference.n} pairs (${p.signTest.ties} ties), sign test p = ${pValue(p.signTest.p)}; mean difference ${pointsSd(p.difference)} (points of each one's own metric).`);
   return notes.length ? [...out, '', ...notes] : out;
 }
 
@@ -99,6 +101,7 @@ function overviewMarkdown(report: SweepReport, axis: string): string[] {
       const seeds = g.seeds.filter((s) => s.dropped === null).map((s) => s.seed).join(', ') || '-';
       out.push(line([c.name, ...others.map((o) => g.cell[o]), g.primary ?? '-', seeds, value(teacher), meanSd(g.a), meanSd(g.b), pointsSd(g.difference), `${g.signTest.aAhead} of ${g.difference.n}`, pointsSd(g.lastDifference), pValue(g.signTest.p)]));
     }
+    if (c.pooled.groups > 1) out.push(line([c.name, ...others.map(() => 'all'), '-', `${c.pooled.difference.n} pairs`, '-', '-', '-', pointsSd(c.pooled.difference), `${c.pooled.signTest.aAhead} of ${c.pooled.difference.n}`, '-', pValue(c.pooled.signTest.p)]));
   }
   return out;
 }
@@ -169,7 +172,7 @@ const csv = (rows: (string | number | null)[][]) => rows.map((r) => r.map(csvFie
 
 /** The tables of the report as CSV texts, one per table; every axis is a column of its own (empty where
  *  a row has no level of it); numbers at full precision, differences in points. */
-export interface ReportCsv { status: string; cells: string; seeds: string; teachers: string; comparisons: string; pairs: string; runs: string; front?: string; front_seeds?: string }
+export interface ReportCsv { status: string; cells: string; seeds: string; teachers: string; comparisons: string; pooled: string; pairs: string; runs: string; front?: string; front_seeds?: string }
 
 export function reportCsv(report: SweepReport): ReportCsv {
   const axes = report.axes.map((a) => a.name);
@@ -186,6 +189,8 @@ export function reportCsv(report: SweepReport): ReportCsv {
     comparisons: csv([['comparison', 'axis', 'a', 'b', ...axes, 'metric', 'n', 'a_mean', 'a_sd', 'b_mean', 'b_sd', 'difference_mean_pt', 'difference_sd_pt', 'last_difference_n', 'last_difference_mean_pt', 'last_difference_sd_pt', 'a_ahead', 'b_ahead', 'ties', 'sign_test_p', 'dropped_seeds'],
       ...report.comparisons.flatMap((c) => c.groups.map((g) => [c.name, c.axis, c.a, c.b, ...at(g.cell), g.primary, g.difference.n, g.a.mean, g.a.sd, g.b.mean, g.b.sd,
         g.difference.mean, g.difference.sd, g.lastDifference.n, g.lastDifference.mean, g.lastDifference.sd, g.signTest.aAhead, g.signTest.bAhead, g.signTest.ties, g.signTest.p, g.seeds.filter((s) => s.dropped).map((s) => s.seed).join(' ')]))]),
+    pooled: csv([['comparison', 'axis', 'a', 'b', 'groups', 'n', 'difference_mean_pt', 'difference_sd_pt', 'a_ahead', 'b_ahead', 'ties', 'sign_test_p'],
+      ...report.comparisons.map((c) => [c.name, c.axis, c.a, c.b, c.pooled.groups, c.pooled.difference.n, c.pooled.difference.mean, c.pooled.difference.sd, c.pooled.signTest.aAhead, c.pooled.signTest.bAhead, c.pooled.signTest.ties, c.pooled.signTest.p])]),
     pairs: csv([['comparison', ...axes, 'metric', 'seed', 'a', 'b', 'difference_pt', 'dropped', 'last_difference_pt'],
       ...report.comparisons.flatMap((c) => c.groups.flatMap((g) => g.seeds.map((s) => [c.name, ...at(g.cell), g.primary, s.seed, s.a, s.b, s.difference, s.dropped, s.lastDifference])))]),
     runs: runsCsv(report),

@@ -193,6 +193,17 @@ export interface ComparisonTable extends SweepComparison {
   /** The axes the groups are made of: every axis but `axis`, in axis order. */
   otherAxes: string[];
   groups: ComparisonGroup[];
+  /** Every pair that counts, of every group (e.g. tasks x seeds): the differences in points of each
+   *  group's own metric, and their sign test, the paper's question "is a ahead of b across the board". */
+  pooled: PooledComparison;
+}
+
+export interface PooledComparison {
+  /** The groups with at least one pair that counts. */
+  groups: number;
+  /** Over all those pairs; `difference.n` is the n of the sign test's "a ahead on k of n". */
+  difference: Summary;
+  signTest: SignTest;
 }
 
 export type StatusCounts = Record<RunStatus, number>;
