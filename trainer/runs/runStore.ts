@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeJsonAtomic } from '../util/atomicFile';
 import { describeZodError, InputError, parseJsonFile, UserError } from '../errors';
-import { ownerIsGone } from './liveness';
+import { ownerIsGone, processExists } from './liveness';
 import { appendMetrics } from './metricsLog';
 import { runPaths } from './runFolder';
 import { LIVE_STATUSES, RUN_FORMAT_VERSION, RunRecordSchema, type RunKind, type RunRecord } from './runRecord';
@@ -149,11 +149,13 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 function withRecordLock<T>(dir: string, fn: () => T): T {
   const file = join(dir, 'run.json.lock');
   const deadline = Date.now() + 2 * RECORD_LOCK_STALE_MS;
+  // unique to this acquisition: the release removes this lock only, never one another process took over
+  const mine = `${process.pid} ${hostname()} ${new Date().toISOString()} ${randomBytes(6).toString('hex')}\n`;
   for (;;) {
     try {
       const fd = openSync(file, 'wx');
       try {
-        writeSync(fd, `${process.pid} ${hostname()} ${new Date().toISOString()}\n`);
+        writeSync(fd, mine);
       } finally {
         closeSync(fd);
       }
@@ -169,7 +171,10 @@ function withRecordLock<T>(dir: string, fn: () => T): T {
     } catch {
       continue; // released in between
     }
-    if (age > RECORD_LOCK_STALE_MS) {
+    // a holder on this host whose process is gone (killed with SIGKILL within a read-modify-write) is stale at once
+    const [pid, host] = text.split(' ');
+    const deadHolder = host === hostname() && Number(pid) > 0 && !processExists(Number(pid));
+    if (deadHolder || age > RECORD_LOCK_STALE_MS) {
       // its holder died within a read-modify-write: moved aside and taken, unless what moved is not what
       // was judged stale (another process took it over meanwhile: its lock is put back)
       const aside = `${file}.stale-${process.pid}`;
@@ -188,7 +193,11 @@ function withRecordLock<T>(dir: string, fn: () => T): T {
   try {
     return fn();
   } finally {
-    rmSync(file, { force: true });
+    try {
+      if (readFileSync(file, 'utf8') === mine) rmSync(file, { force: true });
+    } catch {
+      // already gone
+    }
   }
 }
 

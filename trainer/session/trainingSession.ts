@@ -154,10 +154,16 @@ export class TrainingSession {
     // the heartbeat from the first moment: set-up (reading a large task, building a large model) can take minutes
     const heartbeatTimer = setInterval(() => this.heartbeat(), LIVE_HEARTBEAT_MS);
     heartbeatTimer.unref();
-    const torn = setAsideTornLine(this.paths.metrics);
-    if (torn) events.log('warn', `${this.paths.metrics} ended in a line cut short (${torn.bytes} bytes, from a crash): set aside in ${torn.file}`);
-    record = updateRun(this.runDir, (r) => ({ ...r, backend: this.options.backend ?? r.backend, versions: this.options.versions ?? r.versions }));
-    this.setStatus('running');
+    try {
+      const torn = setAsideTornLine(this.paths.metrics);
+      if (torn) events.log('warn', `${this.paths.metrics} ended in a line cut short (${torn.bytes} bytes, from a crash): set aside in ${torn.file}`);
+      record = updateRun(this.runDir, (r) => ({ ...r, backend: this.options.backend ?? r.backend, versions: this.options.versions ?? r.versions }));
+      this.setStatus('running');
+    } catch (e) {
+      // no heartbeat for a run that never started: whoever looks next finds its owner silent
+      clearInterval(heartbeatTimer);
+      throw e;
+    }
     let core: TrainingCore | undefined;
     let teacher: { dispose(): void } | undefined;
     let feed: StepFeed | undefined;
@@ -418,10 +424,12 @@ export class TrainingSession {
   /** Rewrites the heartbeat of a run this process owns and that is live. */
   private heartbeat(): void {
     try {
-      const r = readRunRecord(this.runDir);
-      if (!r.owner || r.owner.pid !== process.pid || !LIVE_STATUSES.includes(r.status)) return;
-      this.lastHeartbeat = Date.now();
-      updateRun(this.runDir, (x) => ({ ...x, owner: x.owner && { ...x.owner, heartbeatAt: new Date().toISOString() } }));
+      // checked under the record's lock: a run another process has marked or claimed meanwhile is left alone
+      updateRun(this.runDir, (x) => {
+        if (!x.owner || x.owner.pid !== process.pid || !LIVE_STATUSES.includes(x.status)) return x;
+        this.lastHeartbeat = Date.now();
+        return { ...x, owner: { ...x.owner, heartbeatAt: new Date().toISOString() } };
+      });
     } catch {
       // a heartbeat that cannot be written is tried again at the next one
     }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,4 +54,30 @@ test('marking a run crashed is judged again under the lock: a run claimed by a l
   claimRun(dir); // resumed by this (live) process
   assert.equal(readRun(dir).status, 'running');
   assert.equal(readRun(dir).owner?.pid, process.pid);
+});
+
+test('a fresh record lock whose holder on this host is dead (SIGKILL within a change) is taken over at once; a live holder is waited for', () => {
+  const runs = tempDir('lrc-record-');
+  const r = createRun(runs, { kind: 'student', config: { kind: 'student' } });
+  const dir = join(runs, r.id);
+  const lock = join(dir, 'run.json.lock');
+  writeFileSync(lock, `${2 ** 22 + 12345} ${hostname()} ${new Date().toISOString()} abc\n`); // a pid that is not there, written just now
+  const t0 = Date.now();
+  assert.equal(updateRun(dir, (x) => ({ ...x, name: 'after a kill -9' })).name, 'after a kill -9');
+  assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms: the dead holder's lock was waited out`);
+  assert.ok(!existsSync(lock));
+});
+
+test('releasing removes only this change\'s own lock, never one another process took over meanwhile', () => {
+  const runs = tempDir('lrc-record-');
+  const r = createRun(runs, { kind: 'student', config: { kind: 'student' } });
+  const dir = join(runs, r.id);
+  const lock = join(dir, 'run.json.lock');
+  const theirs = `${process.pid} ${hostname()} ${new Date().toISOString()} theirs\n`;
+  // within the change, the lock is replaced (as a takeover after a stale judgement would): the release leaves it
+  updateRun(dir, (x) => {
+    writeFileSync(lock, theirs);
+    return { ...x, name: 'changed' };
+  });
+  assert.equal(readFileSync(lock, 'utf8'), theirs);
 });
