@@ -116,10 +116,16 @@ export function scoresOfRun(runsDir: string, runId: string, kind: RunRecord['kin
   };
 }
 
-/** The serving cost of a run's export (serving.json, issue 23), when its folder has one. */
-function servingOf(runsDir: string, runId: string): { serving?: ServingCost } {
-  const serving = readServingCost(join(runsDir, runId));
-  return serving ? { serving } : {};
+/** The serving cost of a run's export (serving.json, issue 23), when its folder has one. A file that
+ *  cannot be read leaves the run unmeasured with the reason (the front's notes say it), rather than
+ *  taking the whole report, the sweep panel and export-recommended down with it. */
+function servingOf(runsDir: string, runId: string): { serving?: ServingCost; servingError?: string } {
+  try {
+    const serving = readServingCost(join(runsDir, runId));
+    return serving ? { serving } : {};
+  } catch (e) {
+    return { servingError: (e as Error).message };
+  }
 }
 
 export function reportInputOf(sweep: SweepRecord): SweepReportInput {

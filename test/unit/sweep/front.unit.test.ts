@@ -102,7 +102,9 @@ test('frontOf: cells per task with mean ± sd of score and latency, the front an
   assert.ok(Math.abs(small.score.mean - 0.91) < 1e-12);
   assert.ok(Math.abs(small.score.sd - Math.SQRT2 / 100) < 1e-12);
   assert.ok(Math.abs(small.latencyMs.mean - 1.1) < 1e-12);
-  assert.ok(Math.abs(small.speedUp.mean - (20 / 1 + 20 / 1.2) / 2) < 1e-12);
+  // the speed-up of the mean latency (not the mean of the seeds' ratios 20/1 and 20/1.2), sd by the delta method
+  assert.ok(Math.abs(small.speedUp.mean - 20 / 1.1) < 1e-12);
+  assert.ok(Math.abs(small.speedUp.sd - (20 * small.latencyMs.sd) / 1.1 ** 2) < 1e-12);
   assert.equal(small.shape, '2x128');
   // 2x128 MSE: 0.88 at 1.1 ms is dominated by 2x128 LRC (0.91 at 1.1 ms)
   assert.deepEqual(spam.cells.map((c) => c.onFront), [true, false, true, false]);

@@ -6,7 +6,7 @@
 import type { FrontCell, FrontReport, FrontRule, FrontSeed, FrontTeacher, ServingCost, TaskFront } from './frontTypes';
 import { paretoFront } from './pareto';
 import { recommend } from './frontRule';
-import { isValue, summarize } from './statistics';
+import { isValue, summarize, type Summary } from './statistics';
 import type { SweepReportInput, SweepRunResult, SweepTeacherResult } from './types';
 
 export const TASK_AXIS = 'task';
@@ -65,10 +65,17 @@ function cellOf(cell: Record<string, string>, runs: SweepRunResult[], primary: s
     cell, label: Object.values(cell).join(' · ') || 'all', shape: shapeAxis ? cell[shapeAxis] ?? null : null, seeds, score, latencyMs,
     p95Ms: summarize(seeds.map((s) => s.p95Ms).filter(Number.isFinite)),
     examplesPerSecond: summarize(seeds.map((s) => s.examplesPerSecond).filter(Number.isFinite)),
-    speedUp: summarize(seeds.map((s) => s.speedUp).filter(Number.isFinite)),
+    speedUp: speedUpOf(teacher, latencyMs),
     parameters: first?.parameters.total ?? NaN, sizeF32Bytes: first?.size.f32Bytes ?? NaN, sizeF16Bytes: first?.size.f16Bytes ?? NaN,
     onFront: false, recommended: false, notes,
   };
+}
+
+/** The speed-up of a cell's mean latency over the teacher's (not the mean of per-seed ratios, which can
+ *  order two cells otherwise than their latencies do); its sd by the delta method. */
+function speedUpOf(teacher: FrontTeacher | null, latency: Summary): Summary {
+  if (!teacher || !(teacher.latencyMs > 0) || !latency.n || !(latency.mean > 0)) return { n: 0, mean: NaN, sd: NaN, leftOut: latency.leftOut };
+  return { n: latency.n, mean: teacher.latencyMs / latency.mean, sd: (teacher.latencyMs * latency.sd) / latency.mean ** 2, leftOut: latency.leftOut };
 }
 
 /** Every combination of the levels of `axes`, the first varying slowest. */
@@ -104,6 +111,7 @@ function taskFront(input: SweepReportInput, task: string | null, rule: FrontRule
   if (backends.size > 1) notes.push(`the serving costs were measured on different backends or thread counts (${[...backends].join(', ')})`);
   if (!teacher) notes.push('no teacher: no reference line and no speed-ups');
   else if (!Number.isFinite(teacher.latencyMs) && teacher.status === 'finished') notes.push(`the teacher ${teacher.runId} has no serving cost: no speed-ups (lrc-distill sweep measure ${input.sweep.id})`);
+  for (const r of [...(t ? [t] : []), ...runs]) if (r.servingError) notes.push(`run ${r.runId} counts as unmeasured: ${r.servingError}`);
   return {
     task: task ?? '', primary, cellAxes: cellAxes.map((a) => a.name), shapeAxis, cells, teacher, front, rule,
     recommended: rec.index, reason: rec.reason, fallback: rec.fallback,

@@ -125,7 +125,8 @@ export interface FrontCell {
   latencyMs: Summary;
   p95Ms: Summary;
   examplesPerSecond: Summary;
-  /** Speed-up over the teacher over the seeds with both measured. */
+  /** Speed-up over the teacher of the cell's mean latency: teacher / latencyMs.mean (so that it orders the
+   *  cells as the front does), its sd by the delta method (teacher x sd / mean^2); n as latencyMs. */
   speedUp: Summary;
   /** Of the first measured seed (all seeds of a cell have one shape); NaN unknown. */
   parameters: number;

@@ -26,6 +26,8 @@ export interface SweepRunResult {
   details?: RunDetails;
   /** The serving cost of its export (serving.json), when measured (issue 23). */
   serving?: ServingCost;
+  /** Why its serving.json could not be read (damaged, another version): the run counts as unmeasured. */
+  servingError?: string;
 }
 
 /** What the runs table shows of a run beside its scores; each field absent where unknown (a run folder
@@ -58,6 +60,8 @@ export interface SweepTeacherResult {
   details?: RunDetails;
   /** The serving cost of its export (serving.json), when measured (issue 23). */
   serving?: ServingCost;
+  /** Why its serving.json could not be read (damaged, another version): the run counts as unmeasured. */
+  servingError?: string;
 }
 
 /** A paired comparison: level `a` against level `b` of one axis, paired by seed within every combination of the other axes. */
