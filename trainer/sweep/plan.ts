@@ -212,6 +212,13 @@ export function planSweep(file: SweepFile, source: string, fallbackName: string)
     }
   }
   pairBaselines(runs, comparisons);
+  // a teacher or general run that no planned run learns from (every run of its task excluded) is not trained
+  const teachersUsed = teachers.filter((t) => runs.some((r) => r.teacherKey === t.key));
+  const generalsUsed = generals.filter((g) => runs.some((r) => r.generalKey === g.key));
+  if (file.exclude.length) {
+    teachers.splice(0, teachers.length, ...teachersUsed);
+    generals.splice(0, generals.length, ...generalsUsed);
+  }
   const student = file.resources;
   return { name, axes: cellAxes, seeds: seedAxis ? seedAxis.levels.map(Number) : [], teachers, generals, runs, comparisons, resources: { student, teacher: { ...student, ...file.teacher?.resources, ...file.general?.resources } } };
 }

@@ -56,6 +56,20 @@ test('exclude leaves out the cells that match every axis of an entry (a level or
   assert.equal(plan.runs.length, 8);
 });
 
+test('exclude: a teacher or general run that no planned run learns from is not planned', () => {
+  const file = parseSweepFile({
+    base: { data: { task: 'demo' }, student: { layers: 1, hidden: 8, heads: 2, intermediate: 16 } },
+    axes: { task: { A: {}, B: {} }, method: { LRC: { kind: 'lrc' }, G: { kind: 'lrc', studentInit: '(general)' } }, seed: [1] },
+    teacher: { config: { model: { layers: 1, hidden: 8, heads: 2, intermediate: 16 } } },
+    general: { per: ['task'], config: { teacher: { path: '/t' }, data: { task: 'corpus', paths: ['/c.txt'] } } },
+    exclude: [{ task: 'B' }, { task: 'A', method: 'G' }],
+  }, '/x/s.json');
+  const plan = planSweep(file, '/x/s.json', 's');
+  assert.deepEqual(plan.runs.map((r) => r.name), ['s A LRC seed 1']);
+  assert.deepEqual(plan.teachers.map((t) => t.name), ['s A teacher']);
+  assert.deepEqual(plan.generals.map((g) => g.name), []);
+});
+
 test('a path that starts with ~/ is in the home folder; an absolute one stays; others are beside the sweep file', () => {
   const file = parseSweepFile({ base: { kind: 'student', data: { task: 'demo' } }, axes: { init: ['~/ckpt/m', '/abs/m', 'rel/m'] } }, '/x/s.json');
   const plan = planSweep(file, '/x/s.json', 's');
