@@ -36,16 +36,11 @@ export function attention(
   const heads = config.num_attention_heads;
   const size = H / heads;
   return tf.tidy(() => {
-    // Query, key and value in one product with the three kernels side by side (issue 21: one matMul, one
-    // reshape and one transpose instead of three each; every output element is the same dot product).
-    const qkvWeights = {
-      kernel: tf.concat([w.query.kernel, w.key.kernel, w.value.kernel], 1), // (H, 3H)
-      bias: tf.concat([w.query.bias, w.key.bias, w.value.bias], 0), // (3H)
-    } as LayerWeights['query'];
-    const qkv = tf.transpose(tf.reshape(dense(x, qkvWeights), [B, L, 3, heads, size]), [2, 0, 3, 1, 4]); // (3, B, h, L, d)
-    const [query, k, v] = tf.unstack(qkv) as tf.Tensor4D[]; // (B, h, L, d) each
-    const q = tf.mul(query, 1 / Math.sqrt(size)) as tf.Tensor4D; // (B, h, L, d)
-    const scores = tf.add(tf.matMul(q, k, false, true), bias); // (B, h, L, L)
+    const toHeads = (t: tf.Tensor2D, perm: number[]) => tf.transpose(tf.reshape(t, [B, L, heads, size]), perm);
+    const q = toHeads(tf.mul(dense(x, w.query), 1 / Math.sqrt(size)) as tf.Tensor2D, [0, 2, 1, 3]); // (B, h, L, d)
+    const kT = toHeads(dense(x, w.key), [0, 2, 3, 1]); // (B, h, d, L)
+    const v = toHeads(dense(x, w.value), [0, 2, 1, 3]); // (B, h, L, d)
+    const scores = tf.add(tf.matMul(q, kT), bias); // (B, h, L, L)
     let probs = tf.softmax(scores) as tf.Tensor4D; // (B, h, L, L)
     if (seeds) probs = dropout(probs, config.attention_probs_dropout_prob, seeds.probs);
     const context = tf.matMul(probs, v); // (B, h, L, d)
