@@ -130,7 +130,10 @@ test('a node set DOWN and back: its jobs are requeued and their runs go on from 
   }
 });
 
-test('a sweep file with a bad axis is refused before anything is submitted or created', () => {
+test('a sweep file with a bad axis is refused before anything is submitted or created', async () => {
+  // the jobs of the tests before may still be leaving the queue (completing): wait for them, so that the
+  // count below compares this test's submissions only
+  await until('the jobs of earlier tests to leave the queue', () => squeueCount() === 0 || undefined, 120_000);
   const dir = workDir();
   const file = join(dir, 'bad.sweep.json');
   const tiny = JSON.parse(readFileSync(TINY, 'utf8'));
