@@ -6,28 +6,15 @@
 // Screenshots of the charts in the dark, light and high-contrast themes (test-results/screenshots/
 // sweep-front-*.png).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { choose, runCommand, screenshot, useTheme, webviewContent } from './workbench.mjs';
+import { choose, cli, runCommand, screenshot, useTheme, webviewContent } from './workbench.mjs';
 import { frontSweepFile, writeFrontData } from '../fixtures/frontSweep.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const NAME = 'front-e2e';
 
-/** `lrc-distill <args>` in the workspace; resolves its stdout, rejects on a non-zero exit. */
-function cli(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lrc-distill ${args.join(' ')} exited ${code}: ${err.slice(-500)}`))));
-  });
-}
 
 // The panel's number formats (webview/sweep/format.ts, frontSection.ts).
 const value = (v) => (v === null ? '-' : v.toFixed(4));

@@ -6,27 +6,14 @@
 // markdown report. Screenshots of the explorer and the panel in the dark and the light theme
 // (test-results/screenshots/sweep-*.png).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { activityBarItem, runCommand, screenshot, useTheme, webviewContent } from './workbench.mjs';
+import { activityBarItem, cli, runCommand, screenshot, useTheme, webviewContent } from './workbench.mjs';
 import { tinyTsv } from '../fixtures/tinyTsv.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `lrc-distill <args>` in the workspace; resolves its stdout, rejects on a non-zero exit. */
-function cli(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lrc-distill ${args.join(' ')} exited ${code}: ${err.slice(-500)}`))));
-  });
-}
 
 const data = (task) => ({ data: { task: 'file', train: `sweep-data/${task}-train.tsv`, dev: `sweep-data/${task}-dev.tsv`, columns: { text: 'sentence', label: 'label' } } });
 

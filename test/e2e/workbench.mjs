@@ -1,6 +1,7 @@
 // What a person does in the VS Code workbench, as Playwright steps: open it, run a command from the
 // palette, open a view container, reach into a webview. Each step waits on what the UI shows, never on
 // a fixed delay.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +80,19 @@ export async function useTheme(page, workspace, name) {
   const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `lrc-distill <args>` in the workspace; resolves its stdout, rejects on a non-zero exit. */
+export function cli(args, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lrc-distill ${args.join(' ')} exited ${code}: ${err.slice(-500)}`))));
+  });
 }
