@@ -18,6 +18,7 @@ import { reportInputOf } from '../sweep/reportInput';
 import { jobStates, scancel } from '../sweep/slurm/slurmCommands';
 import { submitSweep } from '../sweep/slurm/slurmExecutor';
 import { readSweepFile } from '../sweep/sweepFile';
+import { restartWithoutCheckpoint, stepsWithoutCheckpoint } from '../sweep/restartAttempt';
 import { membersOf, type SweepRecord } from '../sweep/sweepRecord';
 import { isAdopted, jobIsLive, poolIsAlive, stateCounts, sweepStatus, type MemberStatus } from '../sweep/sweepStatus';
 import { createSweep, defaultSweepsDir, ensureRunFolders, findSweepDir, listSweeps, readSweep, updateSweep } from '../sweep/sweepStore';
@@ -271,6 +272,11 @@ export async function sweepTaskCommand(ctx: CliContext): Promise<number> {
     record = updateRun(dir, (r) => ({ ...r, status: 'crashed', error: { message: `its Slurm job was restarted (job ${process.env.SLURM_JOB_ID}, restart ${process.env.SLURM_RESTART_COUNT ?? '?'}) on ${hostname()}` } }));
   }
   if (!existsSync(dir)) throw new UserError(`${dir}: run folder missing`, dir);
+  const lost = stepsWithoutCheckpoint(dir, record);
+  if (lost > 0) {
+    const kept = restartWithoutCheckpoint(sweep, member);
+    console.log(`${member.name} (${runId}) had trained ${lost} steps with no checkpoint to go on from: that attempt is kept, as it was, in ${kept}; the run starts again from step 0`);
+  }
   const done = await runSession(runsCtx, dir, true);
   console.log(summary(done, dir));
   return exitCodeOf(done);

@@ -110,7 +110,8 @@ export function ensureRunFolders(sweep: SweepRecord): void {
   for (const m of membersOf(sweep)) if (!existsSync(join(sweep.runsDir, m.runId, 'run.json')) && !isAdopted(sweep, m.runId)) createMemberRun(sweep, m);
 }
 
-function createMemberRun(sweep: SweepRecord, m: SweepMember): void {
+/** A member's run folder, fresh from its config in the sweep record. */
+export function createMemberRun(sweep: SweepRecord, m: SweepMember): void {
   const kind = RunRecordSchema.shape.kind.parse(m.config.kind);
   const teacher = m.config.teacher as { runId?: string; path?: string } | undefined;
   createRun(sweep.runsDir, {
