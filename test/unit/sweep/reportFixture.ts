@@ -1,6 +1,6 @@
 // A small sweep for the report's tests: tasks SST-2 and CoLA x methods LRC, MSE, alone x seeds 7, 13,
 // 42, with round values whose means, sds and differences are easy to work out by hand. Missing on
-// purpose: CoLA's student alone (no cell), CoLA MSE seed 13 (no run); SST-2 alone seed 13 failed, 42
+// purpose: CoLA's student alone (no cell: a combination the sweep left out, as `exclude` does), CoLA MSE seed 13 (no run); SST-2 alone seed 13 failed, 42
 // still running; CoLA LRC seed 13 finished with a null MCC; a crashed earlier run of SST-2 MSE seed 7;
 // one run on a task that is not a level of the sweep. The SST-2 teacher and LRC seed 42 carry what the
 // runs table shows beside the scores (parameters, eval speed, steps, train time); the others carry none.

@@ -57,6 +57,9 @@ test('the CSVs of the fixture: numbers at full precision, NaN empty, dropped see
   const comparisons = rows(tables.comparisons);
   assert.equal(comparisons[0].at(-1), 'dropped_seeds');
   assert.deepEqual(comparisons[3].at(-1), '13 42');
+  // CoLA has no student alone (left out by the sweep): LRC vs alone has no CoLA row in any CSV
+  assert.deepEqual(comparisons.filter((r) => r[0] === 'LRC vs alone').map((r) => r[4]), ['SST-2']);
+  assert.deepEqual([...new Set(rows(tables.pairs).filter((r) => r[0] === 'LRC vs alone').map((r) => r[1]))], ['SST-2']);
   assert.deepEqual(comparisons[0].slice(comparisons[0].indexOf('difference_sd_pt') + 1).slice(0, 3), ['last_difference_n', 'last_difference_mean_pt', 'last_difference_sd_pt']);
   const last = comparisons[1].slice(comparisons[0].indexOf('last_difference_n'));
   assert.equal(last[0], '3');
@@ -100,19 +103,17 @@ test('markdown: every table line has its header\'s columns; the values of the fi
     '| CoLA | mcc | mean ± sd (2) | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | **2.50 ± 0.71 pt** | 2.50 ± 0.71 pt | 2 of 2 | 0.500 |',
     '- task CoLA: seed 13 dropped: LRC: mcc has no value; no MSE run',
     '| SST-2 | accuracy | mean ± sd (1) | 0.8000 | 0.7800 | **2.00 pt** | 2.00 pt | 1 of 1 | 1.00 |',
-    '| CoLA | mcc | mean ± sd (0) | - | - | - | - | 0 of 0 | - |',
     // the comparisons on one axis, one row per group: the counted seeds, the teacher, both sides, the differences
     '| comparison | task | metric | seeds | teacher | a | b | a - b | a ahead on | a - b at the last evaluation | sign test p |',
     '| LRC vs MSE | SST-2 | accuracy | 7, 13, 42 | 0.8500 | 0.8200 ± 0.0200 | 0.8167 ± 0.0115 | 0.33 ± 1.15 pt | 2 of 3 | -0.33 ± 1.53 pt | 1.00 |',
     '| LRC vs alone | SST-2 | accuracy | 7 | 0.8500 | 0.8000 | 0.7800 | 2.00 pt | 1 of 1 | 2.00 pt | 1.00 |',
-    '| LRC vs alone | CoLA | mcc | - | 0.0400 | - | - | - | 0 of 0 | - | - |',
-    // the levels side by side: a seed without a finished value is "-", a level without a cell too
+    // the levels side by side: a seed without a finished value is "-", a level without a cell (left out by the sweep) "excluded"
     '| task | metric | seed | LRC | MSE | alone | teacher |',
     '| SST-2 | accuracy | 13 | 0.8200 | 0.8100 | - | 0.8500 |',
     '| SST-2 | accuracy | mean ± sd | 0.8200 ± 0.0200 | 0.8167 ± 0.0115 | 0.7800 | 0.8500 |',
-    '| CoLA | mcc | mean ± sd | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | - | 0.0400 |',
+    '| CoLA | mcc | mean ± sd | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | excluded | 0.0400 |',
     '| SST-2 | accuracy | 7 | 0.7900 | 0.8100 | 0.7700 | 0.8400 |',
-    '| CoLA | mcc | mean ± sd | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | - | 0.0300 |',
+    '| CoLA | mcc | mean ± sd | 0.1100 ± 0.0141 | 0.0850 ± 0.0071 | excluded | 0.0300 |',
     // every run: kept 100 x 0.84 / 0.85, speed-up 800 / 100, 90 s, the best step in stage 1
     '| SST-2 | teacher | - | t-sst2 | teacher | finished | accuracy | 0.8500 | 100.0% | 4.78M (3.91M / 0.87M) | 100 | 1.0x | 600 / 1000 | 0.8400 | 10.0 min |',
     '| SST-2 | LRC | 42 | SST-2-LRC-42 | lrc | finished | accuracy | 0.8400 | 98.8% | 0.76M (0.73M / 0.03M) | 800 | 8.0x | 400 (stage 1) / 1000 | 0.8300 | 1.5 min |',
@@ -122,6 +123,8 @@ test('markdown: every table line has its header\'s columns; the values of the fi
   ];
   const lines = md.split('\n');
   for (const l of expected) assert.ok(lines.includes(l), `missing line: ${l}`);
+  // CoLA has no student alone: no row of LRC vs alone on CoLA in any table, with or without runs
+  assert.ok(!lines.some((l) => /^\| (LRC vs alone \| )?CoLA \| mcc \| (- \| 0\.0400|mean ± sd \(0\))/.test(l)), md);
   assert.deepEqual(lines.filter((l) => l.startsWith('### ')).map((l) => l.split(' (')[0]),
     ['### Runs by status', '### Comparisons on method', '### Cells', '### Teachers', '### method side by side, seed by seed', '### method side by side, seed by seed',
       '### LRC vs MSE: LRC - MSE on method, paired by seed', '### LRC vs alone: LRC - alone on method, paired by seed', '### Runs: accuracy', '### Runs: mcc', '### Notes']);
@@ -132,7 +135,7 @@ test('markdown escapes pipes in labels and says when a comparison has no runs', 
   assert.ok(md.includes('| SST-2, "small" | accuracy | 1 | 0.5000 | 0.2500 | 25.00 pt | - |  |  |'), md);
   assert.ok(md.includes('| task | metric | seed | LRC \\| eps 0.1 | MSE | LRC \\| eps 0.1 - MSE |'), md);
   const none = aggregateSweep({ ...awkwardInput(), runs: [] });
-  assert.match(reportMarkdown(none), /\nNo runs of LRC \| eps 0.1 or MSE\.\n/);
+  assert.match(reportMarkdown(none), /\nNo runs of both LRC \| eps 0.1 and MSE in any combination of task\.\n/);
 });
 
 /** Whether every object in a JSON value has its keys in sorted order. */
@@ -151,7 +154,8 @@ test('JSON: keys sorted at every level, NaN as null, numbers as numbers, indepen
   assert.equal(parsed.cells[2].value.sd, null, 'one seed: no sd');
   assert.equal(parsed.cells[3].keptOfTeacher, null, 'teacher at 0.04: no share');
   assert.equal(parsed.cells[0].value.mean, 0.82);
-  assert.equal(parsed.comparisons[1].groups[1].signTest.p, null);
+  assert.equal(parsed.comparisons[1].groups[0].difference.sd, null, 'one pair: no sd');
+  assert.deepEqual(parsed.comparisons[1].groups.map((g: { cell: unknown }) => g.cell), [{ task: 'SST-2' }], 'CoLA has no student alone: no group');
   assert.equal(parsed.summary.runsByStatus.finished, 13);
   // The same report with every object's keys reversed (and NaN already null) writes the same text.
   const reversed = JSON.parse(JSON.stringify(report), (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v));

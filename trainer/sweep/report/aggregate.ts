@@ -101,12 +101,12 @@ function whyDropped(level: string, s: SeedResult | undefined, primary: string | 
   return isValue(s.value) ? null : `${level}: ${primary ?? 'the primary metric'} has no value`;
 }
 
-function pairedGroup(c: SweepComparison, cell: Record<string, string>, a: CellRow | undefined, b: CellRow | undefined, planned: number[]): ComparisonGroup {
-  const primary = a?.primary ?? b?.primary ?? null;
-  const seedNumbers = [...new Set([...planned, ...(a?.seeds ?? []).map((s) => s.seed), ...(b?.seeds ?? []).map((s) => s.seed)])].sort((x, y) => x - y);
+function pairedGroup(c: SweepComparison, cell: Record<string, string>, a: CellRow, b: CellRow, planned: number[]): ComparisonGroup {
+  const primary = a.primary ?? b.primary ?? null;
+  const seedNumbers = [...new Set([...planned, ...a.seeds.map((s) => s.seed), ...b.seeds.map((s) => s.seed)])].sort((x, y) => x - y);
   const seeds = seedNumbers.map((seed): PairedSeed => {
-    const x = a?.seeds.find((s) => s.seed === seed);
-    const y = b?.seeds.find((s) => s.seed === seed);
+    const x = a.seeds.find((s) => s.seed === seed);
+    const y = b.seeds.find((s) => s.seed === seed);
     const reasons = [whyDropped(c.a, x, primary), whyDropped(c.b, y, primary)].filter((r) => r !== null);
     const [av, bv] = [x?.value ?? NaN, y?.value ?? NaN];
     const lastDifference = reasons.length ? NaN : 100 * ((x?.last ?? NaN) - (y?.last ?? NaN));
@@ -120,7 +120,8 @@ function pairedGroup(c: SweepComparison, cell: Record<string, string>, a: CellRo
   };
 }
 
-/** A comparison within every combination of the other axes that has a run of level a or b. */
+/** A comparison within every combination of the other axes that has runs of both level a and level b: a
+ *  combination without a cell of one of them is one the sweep left out (`exclude`), not a pair to report. */
 function comparisonTable(c: SweepComparison, cells: CellRow[], input: SweepReportInput): ComparisonTable {
   const axis = input.axes.find((x) => x.name === c.axis);
   if (!axis) throw new Error(`comparison ${c.name}: ${c.axis} is not an axis of the sweep (${input.axes.map((x) => x.name).join(', ')})`);
@@ -136,8 +137,8 @@ function comparisonTable(c: SweepComparison, cells: CellRow[], input: SweepRepor
     group[side] = row;
     groups.set(key, group);
   }
-  const ordered = [...groups.values()].sort((x, y) => byIndices(x.at, y.at));
-  const paired = ordered.map((g) => pairedGroup(c, g.cell, g.a, g.b, input.seeds ?? []));
+  const ordered = [...groups.values()].filter((g) => g.a && g.b).sort((x, y) => byIndices(x.at, y.at));
+  const paired = ordered.map((g) => pairedGroup(c, g.cell, g.a!, g.b!, input.seeds ?? []));
   return { ...c, otherAxes: others.map((x) => x.name), groups: paired, pooled: pooledOf(paired) };
 }
 

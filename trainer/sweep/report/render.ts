@@ -68,7 +68,7 @@ function comparisonMarkdown(c: ComparisonTable): string[] {
     const d = g.difference.n ? `**${meanSd(g.difference, 2)} pt**` : '-';
     out.push(line([...lead, `mean ± sd (${g.difference.n})`, meanSd(g.a), meanSd(g.b), d, pointsSd(g.lastDifference), `${g.signTest.aAhead} of ${g.difference.n}`, pValue(g.signTest.p)]));
   }
-  if (!c.groups.length) out.push('', `No runs of ${c.a} or ${c.b}.`);
+  if (!c.groups.length) out.push('', `No runs of both ${c.a} and ${c.b}${c.otherAxes.length ? ` in any combination of ${c.otherAxes.join(', ')}` : ''}.`);
   const p = c.pooled;
   if (p.groups > 1) out.push('', `Over all ${p.groups} combinations of ${c.otherAxes.join(', ')} and their seeds: ${c.a} ahead on ${p.signTest.aAhead} of ${p.difference.n} pairs (${p.signTest.ties} ties), sign test p = ${pValue(p.signTest.p)}; mean difference ${pointsSd(p.difference)} (points of each one's own metric).`);
   return notes.length ? [...out, '', ...notes] : out;
@@ -106,6 +106,9 @@ function overviewMarkdown(report: SweepReport, axis: string): string[] {
   return out;
 }
 
+/** What a side-by-side table shows for a level without a cell in a combination: one the sweep left out. */
+const EXCLUDED = 'excluded';
+
 /** The levels of one axis side by side, seed by seed, with the teacher: of the exported models or at the last evaluation. */
 function sideBySideMarkdown(report: SweepReport, axis: string, at: 'exported' | 'last'): string[] {
   const others = report.axes.map((a) => a.name).filter((a) => a !== axis);
@@ -119,11 +122,12 @@ function sideBySideMarkdown(report: SweepReport, axis: string, at: 'exported' | 
     const seeds = [...new Set(g.cells.flatMap((r) => r.seeds.map((s) => s.seed)))].sort((x, y) => x - y);
     for (const seed of seeds) {
       out.push(line([...lead, String(seed), ...levels.map((l) => {
-        const s = byLevel.get(l)?.seeds.find((x) => x.seed === seed);
+        if (!byLevel.has(l)) return EXCLUDED;
+        const s = byLevel.get(l)!.seeds.find((x) => x.seed === seed);
         return s ? value(at === 'exported' ? s.value : s.last) : '-';
       }), teacher]));
     }
-    out.push(line([...lead, 'mean ± sd', ...levels.map((l) => { const r = byLevel.get(l); return r ? meanSd(at === 'exported' ? r.value : r.last) : '-'; }), teacher]));
+    out.push(line([...lead, 'mean ± sd', ...levels.map((l) => { const r = byLevel.get(l); return r ? meanSd(at === 'exported' ? r.value : r.last) : EXCLUDED; }), teacher]));
   }
   return out;
 }

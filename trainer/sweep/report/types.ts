@@ -175,7 +175,8 @@ export interface PairedSeed {
   dropped: string | null;
 }
 
-/** A comparison within one combination of the other axes. */
+/** A comparison within one combination of the other axes that has cells of both levels (a combination the
+ *  sweep left out for either level has no group). */
 export interface ComparisonGroup {
   /** The other axes' levels, in axis order. */
   cell: Record<string, string>;
