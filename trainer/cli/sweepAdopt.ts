@@ -2,8 +2,9 @@
 // runs that already ran (their `eval --json` scores in the results folder, their records in the records
 // folder, default `records/` beside the results folder), so that `sweep report` prints their tables
 // although their run folders are gone. The sweep file is planned as `sweep <file>` plans it (every run
-// config validated); each record is matched to the planned run it was (trainer/sweep/adopt.ts); nothing
-// is trained. Planned runs without a record stay queued.
+// config validated); each record is matched to the planned run it was (trainer/sweep/adopt.ts), a general
+// run by its record alone (the record of the run a student started from); nothing is trained. Planned
+// runs without a record stay queued.
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UserError } from '../server';
 import { adoptRuns, readAdoptableRuns, writeAdoptedSweep } from '../sweep/adopt';
@@ -26,10 +27,11 @@ export function adoptCommand(ctx: CliContext, fileArg: string | undefined): numb
     plan, file, cwd: process.cwd(), runsDir: ctx.runsDir, executor: 'local', slurm: spec.slurm, workers: spec.local.workers,
     adoption, recordsDir, resultsDir,
   });
-  const adoptedTeachers = plan.teachers.filter((t) => adoption.has(t.key)).length;
+  const adopted = (members: { key: string }[]) => members.filter((m) => adoption.has(m.key)).length;
   const waiting = plan.runs.filter((r) => !adoption.has(r.key));
-  console.log(`sweep ${record.id}: adopted ${adoption.size - adoptedTeachers} of ${plan.runs.length} run(s) and ${adoptedTeachers} of ${plan.teachers.length} teacher(s) from ${resultsDir} (records: ${recordsDir}); folder ${dir}`);
-  for (const t of plan.teachers.filter((t) => !adoption.has(t.key))) console.log(`  waiting  ${t.name} (no record)`);
+  const generals = plan.generals.length ? ` and ${adopted(plan.generals)} of ${plan.generals.length} general run(s)` : '';
+  console.log(`sweep ${record.id}: adopted ${adopted(plan.runs)} of ${plan.runs.length} run(s), ${adopted(plan.teachers)} of ${plan.teachers.length} teacher(s)${generals} from ${resultsDir} (records: ${recordsDir}); folder ${dir}`);
+  for (const t of [...plan.teachers, ...plan.generals].filter((t) => !adoption.has(t.key))) console.log(`  waiting  ${t.name} (no record)`);
   for (const r of waiting) console.log(`  waiting  ${r.name} (no record)`);
   console.log(`the tables: lrc-distill sweep report ${record.name}`);
   return EXIT.ok;

@@ -143,8 +143,8 @@ test('a result without a record, or of another run than its name says, is refuse
 test('what a record says of a run, with the config\'s defaults for what it leaves out', () => {
   const facts = (id: string) => factsOfRecord(readRunSummaryRecord(join(RECORDS, `${id}.json`)));
   // SST-2 main comparison, rebuilt from its log: no seed or epsilon in the record, 20,000 sentences from the log
-  assert.deepEqual(facts('20261125-141318-teacher-cad79d'), { kind: 'teacher', preset: null, task: 'glue:SST-2', seed: 42, maxTrainExamples: 20000, split: 0.8, epsilon: 1 });
-  assert.deepEqual(facts('20261202-062845-lrc-d08073'), { kind: 'lrc', preset: 'no-cosnce', task: 'demo', seed: 42, maxTrainExamples: 500, split: 0.8, epsilon: 0 });
+  assert.deepEqual(facts('20261125-141318-teacher-cad79d'), { kind: 'teacher', preset: null, task: 'glue:SST-2', seed: 42, maxTrainExamples: 20000, split: 0.8, epsilon: 1, studentInit: null });
+  assert.deepEqual(facts('20261202-062845-lrc-d08073'), { kind: 'lrc', preset: 'no-cosnce', task: 'demo', seed: 42, maxTrainExamples: 500, split: 0.8, epsilon: 0, studentInit: null });
   const run: AdoptableRun[] = readAdoptableRuns(resultsFolder([join(results('lowlabel-cola'), '20261202-072053-lrc-14faa0.json')]), RECORDS);
   assert.equal(adoptRuns(planOf('lowlabel-cola'), run, 'lowlabel-cola').size, 1, 'a sweep may adopt some of its runs only');
 });
