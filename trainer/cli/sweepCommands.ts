@@ -19,6 +19,7 @@ import { jobStates, scancel } from '../sweep/slurm/slurmCommands';
 import { submitSweep } from '../sweep/slurm/slurmExecutor';
 import { readSweepFile } from '../sweep/sweepFile';
 import { restartWithoutCheckpoint, stepsWithoutCheckpoint } from '../sweep/restartAttempt';
+import { borrowTeachers } from '../sweep/borrowTeachers';
 import { membersOf, type SweepRecord } from '../sweep/sweepRecord';
 import { isAdopted, jobIsLive, poolIsAlive, stateCounts, sweepStatus, type MemberStatus } from '../sweep/sweepStatus';
 import { createSweep, defaultSweepsDir, ensureRunFolders, findSweepDir, listSweeps, readSweep, updateSweep } from '../sweep/sweepStore';
@@ -79,15 +80,20 @@ export async function sweepCommand(ctx: CliContext): Promise<number> {
   const spec = readSweepFile(file);
   const plan = planSweep(spec, file, basename(file, extname(file)));
   const workers = positiveInt(ctx, 'workers') ?? spec.local.workers;
+  const borrowed = borrowTeachers(plan, sweepsDirOf(ctx), ctx.runsDir, file);
   if (ctx.flags['dry-run']) {
-    for (const t of plan.teachers) console.log(`teacher  ${t.name}`);
+    for (const t of plan.teachers) {
+      const b = borrowed.get(t.key);
+      console.log(`teacher  ${t.name}${b ? ` (borrowed: ${b.runId} of sweep ${b.sweepId}, not trained here)` : ''}`);
+    }
     for (const g of plan.generals) console.log(`general  ${g.name}`);
     for (const r of plan.runs) console.log(`${String(r.config.kind).padEnd(8)} ${r.name}${r.teacherKey ? ` (teacher: ${r.teacherKey.slice(8) || 'the one teacher'})` : ''}${r.generalKey ? ` (from general: ${r.generalKey.slice(8) || 'the one general run'})` : ''}`);
     console.log(`${plan.teachers.length} teacher(s), ${plan.generals.length ? `${plan.generals.length} general run(s), ` : ''}${plan.runs.length} run(s); nothing created (--dry-run)`);
     return EXIT.ok;
   }
-  const { dir, record } = createSweep(sweepsDirOf(ctx), { plan, file, cwd: process.cwd(), runsDir: ctx.runsDir, executor, slurm: spec.slurm, workers });
-  console.log(`sweep ${record.id}: ${record.teachers.length} teacher(s), ${record.runs.length} run(s), ${executor} executor; folder ${dir}`);
+  const { dir, record } = createSweep(sweepsDirOf(ctx), { plan, file, cwd: process.cwd(), runsDir: ctx.runsDir, executor, slurm: spec.slurm, workers, borrowed });
+  const lent = record.teachers.filter((t) => t.borrowedFrom).length;
+  console.log(`sweep ${record.id}: ${record.teachers.length} teacher(s)${lent ? ` (${lent} borrowed from sweep ${record.teachers.find((t) => t.borrowedFrom)!.borrowedFrom})` : ''}, ${record.runs.length} run(s), ${executor} executor; folder ${dir}`);
   return execute(ctx, dir, record);
 }
 
@@ -248,6 +254,7 @@ export async function sweepTaskCommand(ctx: CliContext): Promise<number> {
     console.log(`${member.name} (${runId}) was adopted from its record: nothing to run`);
     return EXIT.ok;
   }
+  if (member.borrowedFrom) throw new UserError(`${member.name} (${runId}) is borrowed from sweep ${member.borrowedFrom}: this sweep does not train it`, 'run');
   ensureRunFolders(sweep);
   const runsCtx = { ...ctx, runsDir: sweep.runsDir };
   const dir = join(sweep.runsDir, runId);

@@ -31,6 +31,8 @@ export interface PlannedTeacher {
   /** The levels of the teacher's `per` axes. */
   cell: Record<string, string>;
   config: Json;
+  /** Borrowed, not trained: the finished teacher of the same levels in this sweep (id or name). */
+  fromSweep?: string;
 }
 
 export interface PlannedRun {
@@ -160,8 +162,9 @@ export function planSweep(file: SweepFile, source: string, fallbackName: string)
       const config = resolvePaths([file.base, ...patches, file.teacher.config, { kind: 'teacher' }].reduce((c, p) => deepMerge(c, p), {}), baseDir);
       const tname = `${name} ${cellText(cell, perAxes)} teacher`.replace(/\s+/g, ' ');
       config.name = tname;
-      validate(config, `teacher ${cellKey(cell) || '(one for all runs)'}`);
-      teachers.push({ key: `teacher:${cellKey(cell)}`, name: tname, cell, config });
+      // a borrowed teacher is not trained here: its own config is the other sweep's (borrowTeachers.ts)
+      if (!file.teacher.fromSweep) validate(config, `teacher ${cellKey(cell) || '(one for all runs)'}`);
+      teachers.push({ key: `teacher:${cellKey(cell)}`, name: tname, cell, config, ...(file.teacher.fromSweep ? { fromSweep: file.teacher.fromSweep } : {}) });
     }
   }
 

@@ -69,9 +69,13 @@ export const SweepFileSchema = z
       .object({
         per: z.array(z.string()).optional(),
         config: ConfigPatchSchema.default({}),
+        /** The teachers are not trained here: each is the finished teacher of the same levels of another
+         *  sweep (its id or name) in the same runs folder (trainer/sweep/borrowTeachers.ts). */
+        fromSweep: z.string().min(1).optional(),
         resources: ResourcesSchema.partial().optional(),
       })
       .strict()
+      .refine((t) => !t.fromSweep || Object.keys(t.config).length === 0, { message: 'a teacher borrowed with fromSweep is not trained here: give no config', path: ['config'] })
       .optional(),
     /** General distillation chained before the task runs (trainer/general/): one general run per
      *  combination of the `per` axes (e.g. the student shape), made of `base`, `students` and those levels

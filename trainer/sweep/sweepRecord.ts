@@ -8,7 +8,15 @@ export const SWEEP_FORMAT_VERSION = 1;
 
 const CellSchema = z.record(z.string());
 
-export const SweepTeacherSchema = z.object({ key: z.string(), runId: z.string(), name: z.string(), cell: CellSchema, config: z.record(z.unknown()) });
+export const SweepTeacherSchema = z.object({
+  key: z.string(),
+  runId: z.string(),
+  name: z.string(),
+  cell: CellSchema,
+  config: z.record(z.unknown()),
+  /** A teacher borrowed from another sweep (its id): finished there, never trained by this one. */
+  borrowedFrom: z.string().optional(),
+});
 
 export const SweepRunSchema = z.object({
   key: z.string(),
@@ -68,7 +76,7 @@ export const SweepRecordSchema = z.object({
 export type SweepRecord = z.infer<typeof SweepRecordSchema>;
 
 /** A teacher, general run or run of the sweep: all are run folders in the runs folder. */
-export type SweepMember = { runId: string; name: string; cell: Record<string, string>; config: Record<string, unknown>; seed?: number; teacherRunId?: string; generalRunId?: string; role: 'teacher' | 'general' | 'run' };
+export type SweepMember = { runId: string; name: string; cell: Record<string, string>; config: Record<string, unknown>; seed?: number; teacherRunId?: string; generalRunId?: string; borrowedFrom?: string; role: 'teacher' | 'general' | 'run' };
 
 export function membersOf(s: SweepRecord): SweepMember[] {
   return [...s.teachers.map((t) => ({ ...t, role: 'teacher' as const })), ...s.generals.map((g) => ({ ...g, role: 'general' as const })), ...s.runs.map((r) => ({ ...r, role: 'run' as const }))];

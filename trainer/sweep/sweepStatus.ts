@@ -86,7 +86,8 @@ export function sweepStatus(sweep: SweepRecord, jobs: Map<string, JobState> = ne
       return { member, state: 'failed', detail: (e as Error).message };
     }
     const jobId = jobOfRun(sweep, member.runId);
-    return { member, run, ...stateOf(sweep, run, jobId ? jobs.get(jobId) : undefined) };
+    const state = stateOf(sweep, run, jobId ? jobs.get(jobId) : undefined);
+    return { member, run, ...state, ...(member.borrowedFrom ? { detail: `${state.detail} (borrowed from sweep ${member.borrowedFrom})` } : {}) };
   });
 }
 

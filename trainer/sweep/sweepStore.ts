@@ -10,6 +10,7 @@ import { RunRecordSchema, type RunKind } from '../runs/runRecord';
 import { createRun, newRunId } from '../runs/runStore';
 import { describeZodError, UserError } from '../server';
 import { writeJsonAtomic } from '../util/atomicFile';
+import type { BorrowedTeacher } from './borrowTeachers';
 import type { SweepPlan } from './plan';
 import { isAdopted } from './sweepStatus';
 import { membersOf, SWEEP_FORMAT_VERSION, SweepRecordSchema, type SweepMember, type SweepRecord } from './sweepRecord';
@@ -38,12 +39,15 @@ export interface NewSweep {
   executor: SweepRecord['executor'];
   slurm: SweepRecord['slurm'];
   workers?: number;
+  /** Teachers borrowed from another sweep, by planned teacher key (trainer/sweep/borrowTeachers.ts). */
+  borrowed?: Map<string, BorrowedTeacher>;
 }
 
 /** The sweep.json of a plan: `idOf` names each teacher and run (a new id, or an adopted run's own). */
 export function sweepRecordOf(spec: NewSweep, idOf: (key: string, kind: RunKind) => string, now = new Date(), extra: Partial<SweepRecord> = {}): SweepRecord {
   const { plan } = spec;
-  const teacherIds = new Map(plan.teachers.map((t) => [t.key, idOf(t.key, 'teacher')]));
+  const borrowed = spec.borrowed ?? new Map<string, BorrowedTeacher>();
+  const teacherIds = new Map(plan.teachers.map((t) => [t.key, borrowed.get(t.key)?.runId ?? idOf(t.key, 'teacher')]));
   const generalIds = new Map(plan.generals.map((g) => [g.key, idOf(g.key, 'general')]));
   const runIds = new Map(plan.runs.map((r) => [r.key, idOf(r.key, r.config.kind as RunKind)]));
   return SweepRecordSchema.parse({
@@ -61,7 +65,10 @@ export function sweepRecordOf(spec: NewSweep, idOf: (key: string, kind: RunKind)
     resources: plan.resources,
     slurm: spec.slurm,
     workers: spec.workers,
-    teachers: plan.teachers.map((t) => ({ key: t.key, runId: teacherIds.get(t.key)!, name: t.name, cell: t.cell, config: t.config })),
+    teachers: plan.teachers.map((t) => {
+      const b = borrowed.get(t.key);
+      return { key: t.key, runId: teacherIds.get(t.key)!, name: t.name, cell: t.cell, config: b?.config ?? t.config, ...(b ? { borrowedFrom: b.sweepId } : {}) };
+    }),
     generals: plan.generals.map((g) => ({ key: g.key, runId: generalIds.get(g.key)!, name: g.name, cell: g.cell, config: g.config })),
     runs: plan.runs.map((r) => {
       const teacherRunId = r.teacherKey ? teacherIds.get(r.teacherKey) : undefined;
