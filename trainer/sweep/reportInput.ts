@@ -15,6 +15,7 @@ import { readServingCost } from '../serving/servingRecord';
 import type { RunRecord } from '../runs/runRecord';
 import { readEvalResult, readRunSummaryRecord } from './adopt';
 import type { ServingCost } from './report/frontTypes';
+import type { StudentShape, SweepGeneralResult } from './report/generalTypes';
 import type { RunDetails, SweepReportInput, SweepRunResult, SweepTeacherResult } from './report/types';
 import type { SweepRecord } from './sweepRecord';
 
@@ -90,6 +91,7 @@ function scoresOfRecord(dirs: NonNullable<RecordsDirs>, runId: string, config: R
     metrics: result?.metrics ?? exported?.metrics,
     last: last?.metrics,
     details: details('record', config, record.totalSteps, exported?.step, {
+      step: record.totalSteps,
       trainSeconds: seconds(record.startedAt, record.endedAt),
       parameters: record.parameters,
       evalExamplesPerSecond: result && result.seconds > 0 ? result.examples / result.seconds : undefined,
@@ -110,6 +112,7 @@ export function scoresOfRun(runsDir: string, runId: string, kind: RunRecord['kin
   return {
     status: run.status, kind: run.kind, primary: last?.primary, metrics: exported?.metrics, last: last?.metrics,
     details: details('run folder', run.config, run.progress.totalSteps, exported?.step, {
+      step: run.progress.step,
       trainSeconds: run.status === 'finished' ? seconds(run.startedAt, run.endedAt) : undefined,
       parameters: run.status === 'finished' ? safetensorsParameters(join(dir, 'export', 'model.safetensors')) : undefined,
     }),
@@ -128,12 +131,25 @@ function servingOf(runsDir: string, runId: string): { serving?: ServingCost; ser
   }
 }
 
+/** A general run: what its planned config says it is (student, teacher, corpus) and what its folder (or record) says it did. */
+function generalResultOf(sweep: SweepRecord, g: SweepRecord['generals'][number]): SweepGeneralResult {
+  const s = scoresOfRun(sweep.runsDir, g.runId, 'general', { config: g.config, records: sweep.records });
+  const c = g.config as { student?: StudentShape; teacher?: { path?: string; runId?: string }; data?: { paths?: string[]; text?: string } };
+  return {
+    runId: g.runId, cell: g.cell, status: s.status, primary: s.primary, metrics: s.metrics, last: s.last, details: s.details,
+    ...(c.student ? { student: { layers: c.student.layers, hidden: c.student.hidden, heads: c.student.heads, intermediate: c.student.intermediate } } : {}),
+    ...(c.teacher?.path ?? c.teacher?.runId ? { teacher: c.teacher.path ?? c.teacher.runId } : {}),
+    ...(c.data?.paths ? { corpus: { paths: c.data.paths, ...(c.data.text ? { text: c.data.text } : {}) } } : {}),
+  };
+}
+
 export function reportInputOf(sweep: SweepRecord): SweepReportInput {
   const runs: SweepRunResult[] = sweep.runs.map((r) => ({
     runId: r.runId,
     cell: r.cell,
     seed: r.seed,
     teacherRunId: r.teacherRunId,
+    ...(r.generalRunId ? { generalRunId: r.generalRunId } : {}),
     ...(typeof r.config.preset === 'string' ? { preset: r.config.preset } : {}),
     ...scoresOfRun(sweep.runsDir, r.runId, r.config.kind as RunRecord['kind'], { config: r.config, records: sweep.records }),
     ...servingOf(sweep.runsDir, r.runId),
@@ -142,5 +158,6 @@ export function reportInputOf(sweep: SweepRecord): SweepReportInput {
     const s = scoresOfRun(sweep.runsDir, t.runId, 'teacher', { config: t.config, records: sweep.records });
     return { runId: t.runId, cell: t.cell, status: s.status, primary: s.primary, metrics: s.metrics, last: s.last, details: s.details, ...servingOf(sweep.runsDir, t.runId) };
   });
-  return { sweep: { id: sweep.id, name: sweep.name }, axes: sweep.axes.map((a) => ({ name: a.name, levels: a.levels })), seeds: sweep.seeds, runs, teachers, comparisons: sweep.comparisons };
+  const generals = sweep.generals.map((g) => generalResultOf(sweep, g));
+  return { sweep: { id: sweep.id, name: sweep.name }, axes: sweep.axes.map((a) => ({ name: a.name, levels: a.levels })), seeds: sweep.seeds, runs, teachers, ...(generals.length ? { generals } : {}), comparisons: sweep.comparisons };
 }

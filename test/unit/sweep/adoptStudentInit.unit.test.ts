@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { adoptRuns, factsOfRecord, readAdoptableRuns, writeAdoptedSweep } from '../../../trainer/sweep/adopt';
 import { planSweep } from '../../../trainer/sweep/plan';
-import { scoresOfRun } from '../../../trainer/sweep/reportInput';
+import { reportInputOf, scoresOfRun } from '../../../trainer/sweep/reportInput';
 import { parseSweepFile } from '../../../trainer/sweep/sweepFile';
 import { readSweep } from '../../../trainer/sweep/sweepStore';
 import { tempDir } from '../helpers/tempDir';
@@ -72,6 +72,12 @@ test('an LRC run and an LRC+general run of one task and seed are told apart by w
   // The report reads the general run from its record: its best evaluation, the mapped layers' cosine.
   const general = scoresOfRun(runsDir, GENERAL, 'general', { config: sweep.generals[0].config, records: sweep.records });
   assert.deepEqual([general.status, general.primary, general.metrics], ['finished', 'cosine', { cosine: 0.7 }]);
+  // ... and the report's input says what it is, and which run starts from it.
+  const input = reportInputOf(sweep);
+  const g = input.generals![0];
+  assert.deepEqual([g.runId, g.status, g.student, g.teacher, g.corpus, g.details?.step, g.details?.totalSteps],
+    [GENERAL, 'finished', { layers: 2, hidden: 64, heads: 4, intermediate: 256 }, join(dirname(file), 'teacher'), { paths: [join(dirname(file), 'corpus.txt')] }, 200, 200]);
+  assert.deepEqual(input.runs.map((r) => [r.runId, r.generalRunId]), [[LRC, undefined], [LRC_GENERAL, GENERAL]]);
 });
 
 test('a record may name the general run by its export folder, as the run config\'s studentInit did', () => {

@@ -2,6 +2,7 @@
 // one combination of axis levels), one per teacher, the paired comparisons seed by seed, and the counts
 // of runs by status. Only finished runs with a finite primary metric count in means and comparisons.
 import { RunStatusSchema } from '../../runs/runRecord';
+import { generalRows } from './generals';
 import { isValue, signTest, summarize } from './statistics';
 import type { CellRow, ComparisonGroup, ComparisonTable, PairedSeed, PooledComparison, RunRow, RunsTable, SeedResult, StatusCounts, SweepComparison, SweepReport, SweepReportInput, SweepRunResult, SweepTeacherResult, TeacherRow } from './types';
 
@@ -168,9 +169,13 @@ export function aggregateSweep(input: SweepReportInput): SweepReport {
   return {
     sweep: input.sweep,
     axes: input.axes,
-    summary: { runs: input.runs.length, runsByStatus: countStatuses(input.runs), teachers: input.teachers.length, teachersByStatus: countStatuses(input.teachers) },
+    summary: {
+      runs: input.runs.length, runsByStatus: countStatuses(input.runs), teachers: input.teachers.length, teachersByStatus: countStatuses(input.teachers),
+      generals: input.generals?.length ?? 0, generalsByStatus: countStatuses(input.generals ?? []),
+    },
     cells,
     teachers,
+    generals: generalRows(input),
     comparisons: input.comparisons.map((c) => comparisonTable(c, cells, input)),
     runs: runsTables(input, cellRuns, input.runs.filter((r) => !placedIds.has(r.runId))),
     notes,

@@ -3,10 +3,11 @@
 // rectangular, RFC 4180 quoting, lines ending in \n) and JSON (keys sorted at every level, NaN as null).
 import { RunStatusSchema } from '../../runs/runRecord';
 import { frontCsv, frontMarkdown } from './frontRender';
+import { generalsCsv, generalsMarkdown } from './generalsRender';
+import { csv, fixed, line, rule, value } from './tableText';
 import type { CellRow, ComparisonTable, RunRow, RunsTable, StatusCounts, SweepReport } from './types';
 import type { Summary } from './statistics';
 
-const value = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '-');
 const points = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} pt` : '-');
 const pValue = (p: number) => (Number.isFinite(p) ? p.toPrecision(3) : '-');
 /** "0.8016 ± 0.0123"; the mean alone for one value; "-" for none. `digits` 2 for points. */
@@ -16,17 +17,15 @@ function meanSd(s: Summary, digits = 4): string {
 }
 /** "-0.38 ± 0.26 pt": a summary of differences in points; "-" for none. */
 const pointsSd = (s: Summary) => (s.n ? `${meanSd(s, 2)} pt` : '-');
-const cellText = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const line = (fields: string[]) => `| ${fields.map(cellText).join(' | ')} |`;
-/** The alignment row: one letter per column, l (left) or r (right). */
-const rule = (aligns: string) => `|${[...aligns].map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`;
 const label = (cell: Record<string, string>) => Object.entries(cell).map(([axis, level]) => `${axis} ${level}`).join(', ') || 'all';
 
 function statusMarkdown(report: SweepReport): string[] {
   const statuses = RunStatusSchema.options;
   const row = (name: string, counts: StatusCounts, total: number) => line([name, ...statuses.map((s) => String(counts[s])), String(total)]);
+  const { summary } = report;
   return ['### Runs by status', '', line(['', ...statuses, 'total']), rule('l' + 'r'.repeat(statuses.length + 1)),
-    row('runs', report.summary.runsByStatus, report.summary.runs), row('teachers', report.summary.teachersByStatus, report.summary.teachers)];
+    row('runs', summary.runsByStatus, summary.runs), row('teachers', summary.teachersByStatus, summary.teachers),
+    ...(summary.generals ? [row('general runs', summary.generalsByStatus, summary.generals)] : [])];
 }
 
 function cellNotes(row: CellRow): string[] {
@@ -134,7 +133,6 @@ function sideBySideMarkdown(report: SweepReport, axis: string, at: 'exported' | 
 
 const millions = (n: number) => `${(n / 1e6).toFixed(2)}M`;
 const kindText = (r: RunRow) => (r.preset ? `${r.kind}/${r.preset}` : r.kind);
-const fixed = (v: number | undefined, digits: number, unit = '') => (v !== undefined && Number.isFinite(v) ? `${v.toFixed(digits)}${unit}` : '-');
 
 function runsMarkdown(report: SweepReport, table: RunsTable): string[] {
   const axes = report.axes.map((a) => a.name);
@@ -158,6 +156,7 @@ export function reportMarkdown(report: SweepReport): string {
   for (const axis of comparedAxes(report)) sections.push(overviewMarkdown(report, axis));
   sections.push(cellsMarkdown(report));
   if (report.teachers.length) sections.push(teachersMarkdown(report));
+  if (report.generals.length) sections.push(generalsMarkdown(report));
   for (const axis of comparedAxes(report)) sections.push(sideBySideMarkdown(report, axis, 'exported'), sideBySideMarkdown(report, axis, 'last'));
   for (const c of report.comparisons) sections.push(comparisonMarkdown(c));
   for (const t of report.runs) sections.push(runsMarkdown(report, t));
@@ -166,17 +165,12 @@ export function reportMarkdown(report: SweepReport): string {
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n';
 }
 
-/** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180); NaN is empty. */
-export function csvField(v: string | number | null): string {
-  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-const csv = (rows: (string | number | null)[][]) => rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+export { csvField } from './tableText';
 
 /** The tables of the report as CSV texts, one per table; every axis is a column of its own (empty where
- *  a row has no level of it); numbers at full precision, differences in points. */
-export interface ReportCsv { status: string; cells: string; seeds: string; teachers: string; comparisons: string; pooled: string; pairs: string; runs: string; front?: string; front_seeds?: string }
+ *  a row has no level of it); numbers at full precision, differences in points. A sweep with a general
+ *  stage has `generals` and a `generals` column in `status`. */
+export interface ReportCsv { status: string; cells: string; seeds: string; teachers: string; generals?: string; comparisons: string; pooled: string; pairs: string; runs: string; front?: string; front_seeds?: string }
 
 export function reportCsv(report: SweepReport): ReportCsv {
   const axes = report.axes.map((a) => a.name);
@@ -184,12 +178,15 @@ export function reportCsv(report: SweepReport): ReportCsv {
   const sum = (s: Summary) => [s.n, s.mean, s.sd, s.leftOut];
   const { summary } = report;
   return {
-    status: csv([['status', 'runs', 'teachers'], ...RunStatusSchema.options.map((s) => [s, summary.runsByStatus[s], summary.teachersByStatus[s]])]),
+    status: summary.generals
+      ? csv([['status', 'runs', 'teachers', 'generals'], ...RunStatusSchema.options.map((s) => [s, summary.runsByStatus[s], summary.teachersByStatus[s], summary.generalsByStatus[s]])])
+      : csv([['status', 'runs', 'teachers'], ...RunStatusSchema.options.map((s) => [s, summary.runsByStatus[s], summary.teachersByStatus[s]])]),
     cells: csv([[...axes, 'metric', 'runs', 'finished', 'n', 'mean', 'sd', 'left_out', 'last_n', 'last_mean', 'last_sd', 'last_left_out', 'missing_seeds', 'teacher_run', 'teacher', 'kept_of_teacher_percent', 'teacher_last', 'teacher_lead_pt', 'notes'],
       ...report.cells.map((r) => [...at(r.cell), r.primary, r.runs, r.finished, ...sum(r.value), ...sum(r.last), r.missingSeeds.join(' '), r.teacherRunId, r.teacherValue, r.keptOfTeacher, r.teacherLast, r.teacherLead, r.notes.join('; ')])]),
     seeds: csv([[...axes, 'metric', 'seed', 'run', 'status', 'value', 'last'],
       ...report.cells.flatMap((r) => r.seeds.map((s) => [...at(r.cell), r.primary, s.seed, s.runId, s.status, s.value, s.last]))]),
     teachers: csv([['run', ...axes, 'status', 'metric', 'value', 'last'], ...report.teachers.map((t) => [t.runId, ...at(t.cell), t.status, t.primary, t.value, t.last])]),
+    ...(report.generals.length ? { generals: generalsCsv(report) } : {}),
     comparisons: csv([['comparison', 'axis', 'a', 'b', ...axes, 'metric', 'n', 'a_mean', 'a_sd', 'b_mean', 'b_sd', 'difference_mean_pt', 'difference_sd_pt', 'last_difference_n', 'last_difference_mean_pt', 'last_difference_sd_pt', 'a_ahead', 'b_ahead', 'ties', 'sign_test_p', 'dropped_seeds'],
       ...report.comparisons.flatMap((c) => c.groups.map((g) => [c.name, c.axis, c.a, c.b, ...at(g.cell), g.primary, g.difference.n, g.a.mean, g.a.sd, g.b.mean, g.b.sd,
         g.difference.mean, g.difference.sd, g.lastDifference.n, g.lastDifference.mean, g.lastDifference.sd, g.signTest.aAhead, g.signTest.bAhead, g.signTest.ties, g.signTest.p, g.seeds.filter((s) => s.dropped).map((s) => s.seed).join(' ')]))]),

@@ -3,6 +3,7 @@
 // Every number of the report is a number; NaN stands for "no value" and reportJson writes it as null.
 import type { RunKind, RunStatus } from '../../runs/runRecord';
 import type { FrontReport, ServingCost } from './frontTypes';
+import type { GeneralRow, SweepGeneralResult } from './generalTypes';
 import type { SignTest, Summary } from './statistics';
 
 /** One run of a sweep, as the report sees it. */
@@ -21,6 +22,8 @@ export interface SweepRunResult {
   last?: Record<string, number | null>;
   /** The run's teacher, when it learnt from one: its run id (the teachers are in `teachers`). */
   teacherRunId?: string;
+  /** The general run its student starts from, when it does (the general runs are in `generals`). */
+  generalRunId?: string;
   /** The ablation preset of an lrc run. */
   preset?: string;
   details?: RunDetails;
@@ -35,6 +38,8 @@ export interface SweepRunResult {
 export interface RunDetails {
   /** Where the scores were read: the run folder, or (its folder gone) its record and `eval --json`. */
   source: 'run folder' | 'record';
+  /** Steps done (run.json's progress; a record: its totalSteps). */
+  step?: number;
   totalSteps?: number;
   /** The step of the evaluation the exported model is from. */
   bestStep?: number;
@@ -75,6 +80,8 @@ export interface SweepReportInput {
   seeds?: number[];
   runs: SweepRunResult[];
   teachers: SweepTeacherResult[];
+  /** The general-distillation runs the runs' students start from; absent for a sweep without a general stage. */
+  generals?: SweepGeneralResult[];
   comparisons: SweepComparison[];
 }
 
@@ -216,11 +223,13 @@ export type StatusCounts = Record<RunStatus, number>;
 export interface SweepReport {
   sweep: { id: string; name: string };
   axes: { name: string; levels: string[] }[];
-  summary: { runs: number; runsByStatus: StatusCounts; teachers: number; teachersByStatus: StatusCounts };
+  summary: { runs: number; runsByStatus: StatusCounts; teachers: number; teachersByStatus: StatusCounts; generals: number; generalsByStatus: StatusCounts };
   /** In axis/level order: the first axis varies slowest. */
   cells: CellRow[];
   /** In input order. */
   teachers: TeacherRow[];
+  /** The general runs, in input order (./generalTypes.ts); empty without a general stage. */
+  generals: GeneralRow[];
   /** In input order. */
   comparisons: ComparisonTable[];
   /** Every teacher and run, grouped by the metrics of their exported models; teachers first, then the runs
