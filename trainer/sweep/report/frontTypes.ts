@@ -90,8 +90,9 @@ export interface FrontRule {
 }
 
 /** The run of one seed of a front cell. */
-export interface FrontSeed {
-  seed: number;
+/** What the front knows of one exported model (a seed's student or the teacher): its score and the
+ *  serving cost from its run's serving.json. */
+export interface MeasuredExport {
   runId: string;
   status: RunStatus;
   /** The primary metric of the exported model; NaN unless the run finished with a finite value. */
@@ -101,11 +102,15 @@ export interface FrontSeed {
   p95Ms: number;
   /** Examples/s at the serving batch. */
   examplesPerSecond: number;
-  /** The teacher's median latency / this run's, both measured; NaN without both. */
-  speedUp: number;
   /** From the serving record; null without one. */
   quiet: boolean | null;
   session: string | null;
+}
+
+export interface FrontSeed extends MeasuredExport {
+  seed: number;
+  /** The teacher's median latency / this run's, both measured; NaN without both. */
+  speedUp: number;
 }
 
 /** One cell of a task: a combination of the levels of every axis but the task and the seed axes
@@ -142,19 +147,10 @@ export interface FrontCell {
 }
 
 /** The teacher of a task, measured as its students were. */
-export interface FrontTeacher {
-  runId: string;
-  status: RunStatus;
-  /** The primary metric of the exported teacher; NaN unless finished. */
-  score: number;
-  latencyMs: number;
-  p95Ms: number;
-  examplesPerSecond: number;
+export interface FrontTeacher extends MeasuredExport {
   parameters: number;
   sizeF32Bytes: number;
   sizeF16Bytes: number;
-  quiet: boolean | null;
-  session: string | null;
 }
 
 export interface TaskFront {
