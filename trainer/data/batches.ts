@@ -3,6 +3,7 @@
 import { encodeIds, padBatch, type EncodedBatch } from '../tokenizer/encode';
 import type { BertTokenizer } from '../tokenizer/types';
 import type { SeededRandom } from '../util/random';
+import { TimeSlices, type Pause } from '../util/timeSlices';
 import type { TextDataset } from './types';
 
 export interface TokenizedExample {
@@ -29,31 +30,36 @@ export interface Batch extends EncodedBatch {
   labels: Int32Array | Float32Array;
 }
 
-/** Texts tokenized at a time: between two parts, `between` (a run's set-up point: the signal handlers,
- *  a stop request, the heartbeat) gets its turn, so that a large training set is no minutes-long block. */
-const TOKENIZE_PART = 16_384;
+/** Texts per call of the tokenizer: one call of long texts (a few hundred words each) stays well under a
+ *  time slice. Between the time slices, `pause` (a run's set-up point: the signal handlers, a stop
+ *  request, the heartbeat) gets its turn, so that a large training set is no minutes-long block. */
+const TOKENIZE_PART = 256;
 
-async function tokenizeInParts(tokenizer: BertTokenizer, texts: string[], between?: () => Promise<void>): Promise<number[][]> {
-  if (!between || texts.length <= TOKENIZE_PART) return tokenizer.tokenizeBatch(texts);
+async function tokenizeInParts(tokenizer: BertTokenizer, texts: string[], pause?: Pause): Promise<number[][]> {
+  if (!pause || texts.length <= TOKENIZE_PART) return tokenizer.tokenizeBatch(texts);
+  const slices = new TimeSlices(pause);
   const out: number[][] = [];
   for (let i = 0; i < texts.length; i += TOKENIZE_PART) {
     for (const ids of await tokenizer.tokenizeBatch(texts.slice(i, i + TOKENIZE_PART))) out.push(ids);
-    await between();
+    await slices.pauseIfDue();
   }
   return out;
 }
 
-export async function tokenizeDataset(dataset: TextDataset, tokenizer: BertTokenizer, maxLength: number, between?: () => Promise<void>): Promise<TokenizedDataset> {
-  const texts = await tokenizeInParts(tokenizer, dataset.examples.map((e) => e.text), between);
+export async function tokenizeDataset(dataset: TextDataset, tokenizer: BertTokenizer, maxLength: number, pause?: Pause): Promise<TokenizedDataset> {
+  const texts = await tokenizeInParts(tokenizer, dataset.examples.map((e) => e.text), pause);
   const hasPairs = dataset.examples.some((e) => e.textPair !== undefined);
-  const pairs = hasPairs ? await tokenizeInParts(tokenizer, dataset.examples.map((e) => e.textPair ?? ''), between) : undefined;
+  const pairs = hasPairs ? await tokenizeInParts(tokenizer, dataset.examples.map((e) => e.textPair ?? ''), pause) : undefined;
   const special = { clsId: tokenizer.vocab.clsId, sepId: tokenizer.vocab.sepId, padId: tokenizer.vocab.padId };
-  const examples = dataset.examples.map((e, i): TokenizedExample => {
+  const slices = pause && new TimeSlices(pause);
+  const examples: TokenizedExample[] = [];
+  for (const [i, e] of dataset.examples.entries()) {
     const idsB = e.textPair === undefined ? undefined : pairs![i];
     const encoded = encodeIds(texts[i], idsB, maxLength, special);
     const fullLength = texts[i].length + (idsB === undefined ? 2 : idsB.length + 3);
-    return { ...encoded, fullLength };
-  });
+    examples.push({ ...encoded, fullLength });
+    if (slices?.due) await slices.pauseIfDue();
+  }
   return { dataset, maxLength, padId: special.padId, examples };
 }
 

@@ -9,11 +9,12 @@ import { readSpamAssassin } from '../data/spamAssassin';
 import { readTableDataset } from '../data/tableDataset';
 import { tokenizeDataset, type TokenizedDataset } from '../data/batches';
 import type { TextDataset } from '../data/types';
-import { buildWordPieceVocab } from '../tokenizer/buildVocab';
+import { buildWordPieceVocabInSlices } from '../tokenizer/buildVocab';
 import { loadTokenizer } from '../tokenizer/loadTokenizer';
 import type { BertTokenizer } from '../tokenizer/types';
 import { writeFileAtomic } from '../util/atomicFile';
 import { SeededRandom } from '../util/random';
+import { nextTurn, type Pause } from '../util/timeSlices';
 import { InputError, UserError } from '../errors';
 import type { RunConfig } from '../config/runConfig';
 
@@ -70,9 +71,10 @@ export function readTaskDatasets(config: RunConfig): { train: TextDataset; dev: 
 
 /**
  * The tokenizer: the config's folder, else the teacher's or the initial model's folder, else a WordPiece
- * vocabulary built from the training texts and saved in `<runDir>/tokenizer/`.
+ * vocabulary built from the training texts (in time slices, `pause` between them) and saved in
+ * `<runDir>/tokenizer/`.
  */
-export async function resolveTokenizer(config: RunConfig, runDir: string, modelFolder: string | undefined, train: TextDataset, log: (m: string) => void): Promise<{ tokenizer: BertTokenizer; folder: string }> {
+export async function resolveTokenizer(config: RunConfig, runDir: string, modelFolder: string | undefined, train: TextDataset, log: (m: string) => void, pause: Pause = nextTurn): Promise<{ tokenizer: BertTokenizer; folder: string }> {
   const folder = config.tokenizer ?? modelFolder;
   if (folder) {
     if (!existsSync(folder)) throw new InputError({ file: folder, field: 'tokenizer', expected: 'a folder with tokenizer.json or vocab.txt', found: 'no folder at this path' });
@@ -81,7 +83,7 @@ export async function resolveTokenizer(config: RunConfig, runDir: string, modelF
   const own = join(runDir, 'tokenizer');
   if (!existsSync(join(own, 'vocab.txt'))) {
     const texts = train.examples.flatMap((e) => (e.textPair === undefined ? [e.text] : [e.text, e.textPair]));
-    const tokens = buildWordPieceVocab(texts, { size: config.builtVocabSize });
+    const tokens = await buildWordPieceVocabInSlices(texts, { size: config.builtVocabSize }, pause);
     mkdirSync(own, { recursive: true });
     writeFileAtomic(join(own, 'vocab.txt'), tokens.join('\n') + '\n');
     log(`built a WordPiece vocabulary of ${tokens.length} tokens from ${texts.length} training texts (${own}/vocab.txt)`);
@@ -89,12 +91,12 @@ export async function resolveTokenizer(config: RunConfig, runDir: string, modelF
   return { tokenizer: await loadTokenizer(own, { onNote: log }), folder: own };
 }
 
-/** `between` is awaited between the parts (reading, the tokenizer, tokenizing each set): where a stop
- *  during set-up is honoured. */
-export async function loadTaskData(config: RunConfig, runDir: string, modelFolder: string | undefined, log: (m: string) => void, between: () => Promise<void> = async () => {}): Promise<TaskData> {
+/** `between` is awaited between the parts (reading, the tokenizer, tokenizing each set) and between the
+ *  time slices of the long ones (building a vocabulary, tokenizing): where a stop during set-up is honoured. */
+export async function loadTaskData(config: RunConfig, runDir: string, modelFolder: string | undefined, log: (m: string) => void, between: Pause = nextTurn): Promise<TaskData> {
   const { train, dev } = readTaskDatasets(config);
   await between();
-  const { tokenizer, folder } = await resolveTokenizer(config, runDir, modelFolder, train, log);
+  const { tokenizer, folder } = await resolveTokenizer(config, runDir, modelFolder, train, log, between);
   await between();
   const trainSet = await tokenizeDataset(train, tokenizer, config.maxLength, between);
   await between();

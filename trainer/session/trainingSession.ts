@@ -21,6 +21,7 @@ import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
 import { LIVE_STATUSES, type RunRecord, type RunStatus } from '../runs/runRecord';
 import { toErrorInfo, UserError } from '../server';
 import { SeededRandom } from '../util/random';
+import { nextTurn } from '../util/timeSlices';
 import { ControlQueue } from './controlQueue';
 import { scoreTask } from './evaluate';
 import { buildModels, modelFolderOf, teacherFolderOf } from './models';
@@ -43,7 +44,7 @@ import { analyzeGeneral, scoreGeneral } from '../general/evaluateGeneral';
 import { describeInherited } from '../config/inherit';
 import { checkRunFits } from './memoryCheck';
 
-/** How often a paused run rewrites its heartbeat. */
+/** How often a paused run, or one setting up, rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
 /** How often a live run rewrites its heartbeat whatever it is doing (set-up, a long evaluation): well
  *  under liveness.ts's STALE_HEARTBEAT_MS, so that no reader calls a live run crashed. */
@@ -408,11 +409,12 @@ export class TrainingSession {
     this.options.events.log('info', `exported the ${existsSync(bestDir) ? 'best' : 'final'} model to ${this.paths.export}`);
   }
 
-  /** Between the parts of set-up: lets the signal handlers and the IPC messages in, renews the
-   *  heartbeat, and ends the session as stopped when a stop came (the other requests wait for the loop). */
+  /** Between the parts of set-up and the time slices of its long work (a few a second): lets the signal
+   *  handlers and the IPC messages in, renews the heartbeat every HEARTBEAT_MS (each rewrite wakes the
+   *  file watchers), and ends the session as stopped when a stop came (the other requests wait for the loop). */
   private async setupPoint(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
-    this.heartbeat();
+    await nextTurn();
+    if (Date.now() - this.lastHeartbeat >= HEARTBEAT_MS) this.heartbeat();
     const requests = this.controls.drain();
     for (const request of requests) {
       if (request.type === 'stop') this.stopRequested = true;
