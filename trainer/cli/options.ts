@@ -1,5 +1,6 @@
 // Command-line flags of `lrc-distill`, and how they become a run config: a --config file (optional)
 // as the base, each flag overriding one field. Validation is the config schema's.
+import { absoluteConfigPaths } from '../config/configPaths';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ConfigOrigin } from '../config/effective';
@@ -116,8 +117,10 @@ export function configOrigin(flags: Flags): ConfigOrigin | undefined {
 }
 
 /** The --config file, parsed; {} without one. */
+/** The --config file's fields; its paths made absolute against the working folder, so that the run's
+ *  config means the same wherever it is resumed or inherited from. */
 export function readConfigFile(flags: Flags): Json {
-  return structuredClone((configOrigin(flags)?.json ?? {}) as Json);
+  return absoluteConfigPaths((configOrigin(flags)?.json ?? {}) as Json, process.cwd());
 }
 
 /** --task demo | glue:<TASK> | file, with the flags of each. */

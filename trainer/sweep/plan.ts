@@ -2,11 +2,11 @@
 // whose config is `base`, `students` and each axis's patch laid over one another; teachers are one per
 // combination of their `per` axes. Every config is validated here, so a bad axis, level or field is
 // refused before any folder is created or any job submitted. Pure: no files are read or written.
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { absoluteConfigPaths } from '../config/configPaths';
 import { parseRunConfig } from '../config/effective';
 import { UserError } from '../server';
-import { deepMerge, isPlainObject, patchAt, type Json } from '../util/deepMerge';
+import { deepMerge, patchAt, type Json } from '../util/deepMerge';
 import type { Resources, SweepFile } from './sweepFile';
 
 export const SEED_AXIS = 'seed';
@@ -63,26 +63,8 @@ export interface SweepPlan {
 }
 
 /** Config fields that name files, resolved against the sweep file's folder. */
-const PATH_FIELDS: string[][] = [['data', 'dir'], ['data', 'train'], ['data', 'dev'], ['tokenizer'], ['init'], ['teacher', 'path'], ['studentInit']];
-
-/** A path of a sweep file: "~/..." is in the home folder (a checkpoint cache outside the repository),
- *  an absolute path stays, anything else is relative to the sweep file's folder. */
-function resolvePath(path: string, baseDir: string): string {
-  if (path === '~' || path.startsWith('~/')) return join(homedir(), path.slice(1));
-  return isAbsolute(path) ? path : resolve(baseDir, path);
-}
-
-function resolvePaths(config: Json, baseDir: string): Json {
-  const out = structuredClone(config);
-  const data = out.data;
-  if (isPlainObject(data) && Array.isArray(data.paths)) data.paths = data.paths.map((p) => (typeof p === 'string' ? resolvePath(p, baseDir) : p));
-  for (const path of PATH_FIELDS) {
-    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), out);
-    const key = path[path.length - 1];
-    if (isPlainObject(parent) && typeof parent[key] === 'string' && parent[key] !== GENERAL_MARK) parent[key] = resolvePath(parent[key] as string, baseDir);
-  }
-  return out;
-}
+/** A sweep file's paths: relative to its folder, "~/" in the home folder (trainer/config/configPaths.ts). */
+const resolvePaths = (config: Json, baseDir: string): Json => absoluteConfigPaths(config, baseDir, (p) => p === GENERAL_MARK);
 
 /** The `exclude` entries, checked against the axes: a predicate that says whether a cell is left out. */
 function exclusionOf(file: SweepFile, axes: SweepAxis[], source: string): (cell: Record<string, string>) => boolean {

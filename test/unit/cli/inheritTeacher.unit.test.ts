@@ -64,3 +64,22 @@ test('distill --teacher <run> trains on the teacher run\'s task and max length; 
   assert.equal(g.code, 2, g.stderr + g.stdout);
   assert.match(g.stderr, /num_labels 4 but the task has 2/);
 });
+
+test('a teacher run made from a --config file with relative paths: its config holds them absolute, so a distillation started from another folder inherits files that exist', () => {
+  const dir = tempDir('lrc-inherit-rel-');
+  newsFile(join(dir, 'news.tsv'), 32);
+  newsFile(join(dir, 'news-dev.tsv'), 12);
+  writeFileSync(join(dir, 'teacher.json'), JSON.stringify({ kind: 'teacher', maxLength: 24, data: { task: 'file', train: 'news.tsv', dev: './news-dev.tsv', header: false, columns: { text: 1, label: 0 } } }));
+  const runs = join(dir, 'runs');
+  const teacher = cli(['train-teacher', '--config', 'teacher.json', '--runs', runs, ...SHAPE, ...STEPS], dir);
+  assert.equal(teacher.code, 0, teacher.stderr + teacher.stdout);
+  const teacherId = /teacher run (\S+): finished/.exec(teacher.stdout)![1];
+  const data = (JSON.parse(readFileSync(join(runs, teacherId, 'run.json'), 'utf8')) as Record).config.data as { train: string; dev: string };
+  assert.equal(data.train, join(dir, 'news.tsv'));
+  assert.equal(data.dev, join(dir, 'news-dev.tsv'));
+
+  const elsewhere = tempDir('lrc-inherit-elsewhere-');
+  const r = cli(['distill', '--teacher', teacherId, '--runs', runs, ...SHAPE, ...STEPS], elsewhere);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.ok(r.stdout.includes(`task file (train ${join(dir, 'news.tsv')}, dev ${join(dir, 'news-dev.tsv')};`), r.stdout);
+});
