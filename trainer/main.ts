@@ -71,6 +71,8 @@ server.on(StartRunRequest, async ({ runDir, resume }) => {
       versions: trainerVersions(),
       teacherCache: resolveTeacherCache(undefined), // LRC_TEACHER_CACHE, else 'auto'
       teacherStore: resolveTeacherStore(undefined, undefined), // LRC_TEACHER_STORE(_DTYPE), else 'auto', float32
+      // the serving cost of its export (issue 23), a few seconds, before the run is marked finished
+      afterExport: () => measureAtRunEnd(runDir, backend!, (message) => server.emit(LogEvent, { level: 'info', message })),
       events: {
         log: (level, message) => server.emit(LogEvent, { level, message }),
         progress: (p) => server.emit(ProgressEvent, p),
@@ -87,11 +89,7 @@ server.on(StartRunRequest, async ({ runDir, resume }) => {
   session = s;
   // The run goes on after this request is answered; its end is the `finished` event.
   s.run()
-    .then(async (record) => {
-      // the serving cost of its export (issue 23), a few seconds, before the run is reported finished
-      await measureAtRunEnd(runDir, backend!, (message) => server.emit(LogEvent, { level: 'info', message }));
-      server.emit(FinishedEvent, { runId: record.id, status: record.status, best: record.best });
-    })
+    .then((record) => server.emit(FinishedEvent, { runId: record.id, status: record.status, best: record.best }))
     .catch((e: Error) => server.emit(FinishedEvent, { runId: s.runId, status: 'failed', error: e.message }))
     .finally(() => {
       lock.release();

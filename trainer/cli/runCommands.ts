@@ -73,13 +73,14 @@ async function trainHolding(ctx: CliContext, runDir: string, resume: boolean): P
   // the backend, and why each better one was not used (e.g. the native one not built: setup-native)
   const passedOver = backend.rejected.map((r) => `${r.name}: ${r.reason}`).join('; ');
   console.log(`${record.kind} run ${record.id} on ${backend.backend} (${backend.device})${passedOver ? `; not used: ${passedOver}` : ''}`);
-  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events, teacherCache, teacherStore });
+  // the serving cost of its export (issue 23), a few seconds, before the run is marked finished
+  const afterExport = () => measureAtRunEnd(runDir, backend);
+  const session = new TrainingSession(runDir, { resume, backend, versions: trainerVersions(), events, teacherCache, teacherStore, afterExport });
   current = session;
   if (interrupted) session.control({ type: 'stop' }); // a signal while the backend started: stop at the first set-up point
   try {
     const done = await session.run();
     events.close();
-    await measureAtRunEnd(runDir, backend); // the serving cost of its export (issue 23), a few seconds
     return done;
   } finally {
     events.close();

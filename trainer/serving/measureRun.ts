@@ -37,19 +37,21 @@ export function backendOf(report: BackendOfProcess): ServingCost['backend'] {
   return { name: report.backend, threads, version: report.version ?? null };
 }
 
-/** The export folder of a finished run whose model is served, or a one-line error naming the run. */
-export function servedExportOf(runDir: string): { folder: string; kind: ServingCost['kind']; maxLength: number; id: string } {
+/** The export folder of a finished run whose model is served (or of a running one whose session has just
+ *  exported it: `atRunEnd`), or a one-line error naming the run. */
+export function servedExportOf(runDir: string, atRunEnd = false): { folder: string; kind: ServingCost['kind']; maxLength: number; id: string } {
   const run = readRun(runDir);
   if (!(SERVED_KINDS as readonly string[]).includes(run.kind)) throw new UserError(`run ${run.id} is a ${run.kind} run: its export is an encoder without a task head, which is not served (measure a teacher, lrc, mse or student run)`, 'run');
   const folder = join(runDir, 'export');
-  if (run.status !== 'finished' || !existsSync(join(folder, 'config.json'))) throw new UserError(`run ${run.id} is ${run.status}${run.status === 'finished' ? ' but has no export/' : ''}: no exported model to measure`, 'run');
+  const exported = run.status === 'finished' || (atRunEnd && run.status === 'running');
+  if (!exported || !existsSync(join(folder, 'config.json'))) throw new UserError(`run ${run.id} is ${run.status}${run.status === 'finished' ? ' but has no export/' : ''}: no exported model to measure`, 'run');
   const config = parseRunConfig(run.config, `${runDir}/run.json (config)`);
   return { folder, kind: run.kind, maxLength: config.maxLength, id: run.id };
 }
 
 /** Measures the run's export and writes serving.json; the cost. */
 export async function measureRun(runDir: string, how: { trigger: ServingCost['trigger']; beside: string | null; backend: BackendOfProcess; settings?: MeasureSettings }): Promise<ServingCost> {
-  const target = servedExportOf(runDir);
+  const target = servedExportOf(runDir, how.trigger === 'run-end');
   const cost = await measureModel(target.folder, { runId: target.id, kind: target.kind, maxLength: target.maxLength, trigger: how.trigger, beside: how.beside, backend: backendOf(how.backend) }, how.settings ?? DEFAULT_SETTINGS);
   writeServingCost(runDir, cost);
   return cost;
@@ -61,12 +63,12 @@ export function costLine(c: ServingCost): string {
   return `${c.latency.medianMs.toFixed(2)} ms (p95 ${c.latency.p95Ms.toFixed(2)}) at batch 1, ${c.throughput.examplesPerSecond.toFixed(0)} examples/s at batch ${c.throughput.batch}, ${c.maxLength} tokens, ${backend}${c.quiet ? '' : ` (not quiet: ${c.beside})`}, measured in ${c.seconds.toFixed(1)} s`;
 }
 
-/** At the end of a run that finished with a served model: measure it, say so; a failure is said, never fatal.
- *  LRC_SERVING=off skips it. */
+/** At the end of a run whose model is exported (the session's afterExport, before the run is marked
+ *  finished): measure a served kind's export, say so; a failure is said, never fatal. LRC_SERVING=off skips it. */
 export async function measureAtRunEnd(runDir: string, backend: BackendOfProcess, log: (line: string) => void = console.log): Promise<void> {
   if (process.env.LRC_SERVING === 'off') return;
   const run = readRun(runDir);
-  if (run.status !== 'finished' || !(SERVED_KINDS as readonly string[]).includes(run.kind)) return;
+  if (!(SERVED_KINDS as readonly string[]).includes(run.kind)) return;
   try {
     const cost = await measureRun(runDir, { trigger: 'run-end', beside: besideOf(), backend });
     log(`serving cost of ${run.id}: ${costLine(cost)}`);

@@ -21,10 +21,10 @@ import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
 import { LIVE_STATUSES, type RunRecord, type RunStatus } from '../runs/runRecord';
 import { toErrorInfo, UserError } from '../server';
 import { SeededRandom } from '../util/random';
-import { nextTurn } from '../util/timeSlices';
+import { finishInSlices, nextTurn } from '../util/timeSlices';
 import { ControlQueue } from './controlQueue';
 import { scoreTask } from './evaluate';
-import { buildModels, modelFolderOf, teacherFolderOf } from './models';
+import { buildModelsSteps, modelFolderOf, teacherFolderOf } from './models';
 import { loadTaskData, meanLabel, type TaskData } from './taskData';
 import { DistillCore, FineTuneCore, type TrainingCore } from './trainingCore';
 import { runAnalysisStep } from './analysisStep';
@@ -37,7 +37,7 @@ import type { TeacherStoreSetting } from '../perf/teacherStoreSetting';
 import { startTeacherCache, teacherCacheStats, type TeacherCacheReport } from './teacherCache';
 import { taskFeed, type StepFeed } from './stepFeed';
 import { GeneralCore, generalStages } from '../general/generalCore';
-import { buildGeneralModels } from '../general/generalModels';
+import { generalModelsSteps } from '../general/generalModels';
 import { loadGeneralData } from '../general/generalData';
 import type { CorpusFeedState } from '../general/corpusFeed';
 import { analyzeGeneral, scoreGeneral } from '../general/evaluateGeneral';
@@ -85,6 +85,9 @@ export interface SessionOptions {
   /** The process's teacher-output store setting (--teacher-store, LRC_TEACHER_STORE); default 'off' here,
    * 'auto' in the CLI and the trainer server (library callers and tests write nothing to disk unasked). */
   teacherStore?: TeacherStoreSetting;
+  /** Runs once the model is exported, before the run is marked finished: the serving cost of the export
+   *  (trainer/serving/), so that a run is never seen finished without it. Must not throw. */
+  afterExport?: () => Promise<void>;
 }
 
 /** The seed of a step's dropout masks: a pure function of the run's seed and the step. */
@@ -199,7 +202,8 @@ export class TrainingSession {
       const perEpoch = Math.ceil(trainSize / batchSize);
       const totalSteps = config.optim.maxSteps ?? Math.max(1, Math.ceil(config.optim.epochs * perEpoch));
       const task = { vocabSize: data.tokenizer.vocab.size, labelNames: data.labelNames, kind: data.kind, maxLength: config.maxLength, labelMean: meanLabel(data.train) };
-      const models = config.kind === 'general' ? buildGeneralModels(config, teacherFolderOf(config, runsDir)!, data.tokenizer.vocab.size) : buildModels(config, task, teacherFolderOf(config, runsDir));
+      // in time slices: a BERT-base teacher takes seconds to read and make
+      const models = await finishInSlices(config.kind === 'general' ? generalModelsSteps(config, teacherFolderOf(config, runsDir)!, data.tokenizer.vocab.size) : buildModelsSteps(config, task, teacherFolderOf(config, runsDir)), setupPoint);
       teacher = models.teacher;
       for (const note of models.notes) events.log('info', note);
       await setupPoint();
@@ -376,6 +380,7 @@ export class TrainingSession {
         return readRunRecord(this.runDir);
       }
       await this.exportBest(core, data, mlmHead);
+      await this.options.afterExport?.();
       this.metrics({ type: 'finished', step, best });
       this.setStatus('finished');
       return readRunRecord(this.runDir);

@@ -63,6 +63,9 @@ test('a tiny sweep over two shapes: serving costs at the end of every run, the f
     assert.match(c.beside!, /^ran in a pool of 2 worker processes/);
     assert.equal(c.maxLength, 16);
     assert.ok(c.latency.medianMs > 0 && c.latency.p95Ms >= c.latency.medianMs);
+    // measured before the run was marked finished: no reader sees it finished without its serving cost
+    const finished = readFileSync(join(dir, '.lrc', 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string; time?: string }).find((m) => m.type === 'status' && m.status === 'finished');
+    assert.ok(finished?.time && Date.parse(c.measuredAt) <= Date.parse(finished.time), `${id}: measured ${c.measuredAt}, finished ${finished?.time}`);
   }
 
   let front = frontOf(dir);
