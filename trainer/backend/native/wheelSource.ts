@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors';
-import { PIP_PLATFORM, TENSORFLOW_VERSION, WHEELS, type NativeVariant, type WheelPin } from './pins';
+import { CUDA_WHEELS, PIP_PLATFORM, TENSORFLOW_VERSION, WHEELS, type NativeVariant, type WheelPin } from './pins';
 import { lastWords, runTool } from './processRun';
 
 export interface WheelFile {
@@ -116,17 +116,29 @@ export function cudaRequirements(metadata: string): string[] {
   return out;
 }
 
-/** Downloads (or finds in the cache) each CUDA wheel; returns their files. */
+/** Downloads (or finds in the cache) each CUDA wheel, checked against its pinned sha256 (pins.ts
+ *  CUDA_WHEELS) when it has one; returns their files. */
 export async function cudaWheels(requirements: string[], cacheDir: string, log: (line: string) => void): Promise<string[]> {
   const files: string[] = [];
   let python: string | undefined;
   for (const requirement of requirements) {
+    const pin = CUDA_WHEELS[requirement];
+    if (pin) {
+      const cached = join(cacheDir, pin.file);
+      if (!existsSync(cached) || (await sha256Of(cached)) !== pin.sha256) await pipDownload((python ??= await findPip()), requirement, pin.sha256, cacheDir, log);
+      if (!existsSync(cached)) throw new UserError(`pip did not leave ${pin.file} in ${cacheDir} (another platform's wheel?)`);
+      const sha256 = await sha256Of(cached);
+      if (sha256 !== pin.sha256) throw new UserError(`${cached}: its sha256 is ${sha256}, not the published ${pin.sha256} (a damaged or altered download: remove it and run setup-native --gpu again)`);
+      files.push(cached);
+      continue;
+    }
     const [project, version] = requirement.split('==');
     const prefix = `${project.replace(/-/g, '_')}-${version}-`;
     const find = () => (existsSync(cacheDir) ? readdirSync(cacheDir).find((n) => n.startsWith(prefix) && n.endsWith('.whl')) : undefined);
     if (!find()) await pipDownload((python ??= await findPip()), requirement, undefined, cacheDir, log);
     const found = find();
     if (!found) throw new UserError(`pip did not leave a wheel of ${requirement} in ${cacheDir}`);
+    log(`note: ${requirement} has no pinned hash (not a wheel of TensorFlow ${TENSORFLOW_VERSION}'s and-cuda extra): taken unchecked`);
     files.push(join(cacheDir, found));
   }
   return files;

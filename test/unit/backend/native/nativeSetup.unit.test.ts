@@ -14,6 +14,7 @@ import { checkSmoke } from '../../../../trainer/backend/native/smokeTest';
 import { extractEntries, listEntries } from '../../../../trainer/backend/native/wheelArchive';
 import { wheelMetadata } from '../../../../trainer/backend/native/wheelMetadata';
 import { cudaRequirements, wheelVersion } from '../../../../trainer/backend/native/wheelSource';
+import { CUDA_WHEELS } from '../../../../trainer/backend/native/pins';
 import { tempDir } from '../../helpers/tempDir';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -121,4 +122,16 @@ test('a build that fails half-way leaves no build folder, and the earlier build 
   assert.deepEqual(readdirSync(home).sort(), ['cpu', 'setup-cpu.log']);
   assert.deepEqual(readdirSync(join(home, 'cpu')), ['native.json']);
   assert.equal(readFileSync(join(home, 'cpu', 'native.json'), 'utf8'), '{"earlier": true}');
+});
+
+test('every CUDA wheel of the pinned TensorFlow has a pinned sha256, under its own name and version', () => {
+  const keys = Object.keys(CUDA_WHEELS);
+  assert.equal(keys.length, 12, 'the 12 wheels of TensorFlow 2.18.1\'s and-cuda extra');
+  for (const requirement of cudaRequirements(METADATA_218)) assert.ok(requirement in CUDA_WHEELS, `${requirement} is pinned`);
+  for (const [requirement, pin] of Object.entries(CUDA_WHEELS)) {
+    const [project, version] = requirement.split('==');
+    assert.ok(pin.file.startsWith(`${project.replace(/-/g, '_')}-${version}-`) && pin.file.endsWith('manylinux2014_x86_64.whl'), `${requirement}: ${pin.file}`);
+    assert.match(pin.sha256, /^[0-9a-f]{64}$/, requirement);
+  }
+  assert.equal(new Set(Object.values(CUDA_WHEELS).map((p) => p.sha256)).size, keys.length, 'no hash given twice');
 });
