@@ -11,6 +11,7 @@
 // run reads a whole store or none, and a store can only ever slow a run down, never fail it.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { holdLease } from '../util/lease';
 import { join } from 'node:path';
 import { InputError, shown } from '../errors';
 import { processExists, STALE_HEARTBEAT_MS } from '../runs/liveness';
@@ -66,24 +67,7 @@ export function markStoreInUse(dir: string, run: string | undefined): () => void
   } catch {
     return () => {}; // a store that cannot be marked is a store that cannot be written either: the run goes on
   }
-  const timer = setInterval(() => {
-    try {
-      write();
-    } catch {
-      // tried again at the next tick
-    }
-  }, RENEW_MS);
-  timer.unref();
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    clearInterval(timer);
-    process.off('exit', release);
-    rmSync(file, { force: true });
-  };
-  process.on('exit', release);
-  return release;
+  return holdLease(RENEW_MS, write, () => rmSync(file, { force: true }));
 }
 
 /** Who uses the store folder `dir` now (a live marker), or undefined. */

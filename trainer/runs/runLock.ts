@@ -14,6 +14,7 @@
 // fails rather than overwrite) and this one gives way.
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { holdLease } from '../util/lease';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors';
@@ -128,31 +129,17 @@ export function acquireRunLock(runDir: string, onTakeover: (message: string) => 
 }
 
 function held(file: string, mine: LockHolder): RunLock {
-  let released = false;
   const renew = () => {
     const current = parseHolder(readText(file) ?? '');
     if (!sameHolder(current, mine)) return; // taken over (judged stale): not ours to renew
     writeFileAtomic(file, JSON.stringify({ ...mine, renewedAt: new Date().toISOString() }) + '\n');
   };
-  const timer = setInterval(() => {
-    try {
-      renew();
-    } catch {
-      // a failed renewal is tried again at the next tick; the lease is long
-    }
-  }, LOCK_RENEW_MS);
-  timer.unref();
-  const release = () => {
-    if (released) return;
-    released = true;
-    clearInterval(timer);
-    process.off('exit', release);
+  const release = holdLease(LOCK_RENEW_MS, renew, () => {
     try {
       if (sameHolder(parseHolder(readText(file) ?? ''), mine)) rmSync(file, { force: true });
     } catch {
       // the folder is gone or unreadable: nothing to release
     }
-  };
-  process.on('exit', release);
+  });
   return { file, holder: mine, release };
 }
