@@ -11,8 +11,9 @@ import type { BertNormalizerSettings } from '../tokenizer/bertPreTokenize';
 import { specFromTokenizerJson, specFromVocabTxt } from '../tokenizer/loadTokenizer';
 import type { Vocabulary } from '../tokenizer/vocabulary';
 import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
+import { finishNow, type Steps } from '../util/timeSlices';
 import { InputError, parseJsonFile, shown } from '../errors';
-import { assignHfArrays, hfWeightProblems, weightProblemsError, mlmHeadToHfArrays, modelToHfArrays, normalizeHfName } from './hfWeights';
+import { assignHfArraysSteps, hfWeightProblems, weightProblemsError, mlmHeadToHfArrays, modelToHfArrays, normalizeHfName } from './hfWeights';
 import { readSafetensors, serializeSafetensors, type LoadedTensor, type TensorToWrite, type WritableDtype } from './safetensors';
 
 export const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
@@ -139,10 +140,16 @@ export function readHfFolder(folder: string, options: ReadHfFolderOptions = {}):
 
 /** A model with the weights of a Hugging Face folder. */
 export function loadHfModel(folder: string, options: BertOptions = {}): { model: Bert } & HfFolderContent {
+  return finishNow(hfModelSteps(folder, options));
+}
+
+/** The same, made in steps: a pause after each layer made and each tensor assigned (util/timeSlices.ts). */
+export function* hfModelSteps(folder: string, options: BertOptions = {}): Steps<{ model: Bert } & HfFolderContent> {
   const content = readHfFolder(folder);
-  const model = new Bert(content.config, options);
+  yield;
+  const model = yield* Bert.steps(content.config, options);
   try {
-    assignHfArrays(model, content.tensors, folder);
+    yield* assignHfArraysSteps(model, content.tensors, folder);
   } catch (e) {
     model.dispose();
     throw e;
@@ -157,12 +164,18 @@ export function loadHfModel(folder: string, options: BertOptions = {}): { model:
  * labels): the caller checks that it fits the task.
  */
 export function loadPretrainedHfModel(folder: string, labels: Pick<BertConfig, 'num_labels' | 'id2label' | 'label2id'>, options: BertOptions = {}): { model: Bert } & HfFolderContent {
+  return finishNow(pretrainedHfModelSteps(folder, labels, options));
+}
+
+/** The same, made in steps (as hfModelSteps). */
+export function* pretrainedHfModelSteps(folder: string, labels: Pick<BertConfig, 'num_labels' | 'id2label' | 'label2id'>, options: BertOptions = {}): Steps<{ model: Bert } & HfFolderContent> {
   const content = readHfFolder(folder, { allowNewHead: true });
+  yield;
   const freshClassifier = content.missingHead.includes('classifier.weight');
   const config: BertConfig = freshClassifier ? { ...content.config, ...labels } : content.config;
-  const model = new Bert(config, options);
+  const model = yield* Bert.steps(config, options);
   try {
-    assignHfArrays(model, content.tensors, folder, { keepFresh: new Set(content.missingHead) });
+    yield* assignHfArraysSteps(model, content.tensors, folder, { keepFresh: new Set(content.missingHead) });
   } catch (e) {
     model.dispose();
     throw e;

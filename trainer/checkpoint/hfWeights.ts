@@ -8,6 +8,7 @@ import type { BertConfig, BertModel } from '../model/types';
 import { hfLayoutOfHead, type MlmHead } from '../model/mlmHead';
 import type { NamedArray } from './safetensors';
 import { InputError } from '../errors';
+import { finishNow, type Steps } from '../util/timeSlices';
 
 /** How many problems a message lists before "and N more". */
 const SHOWN_PROBLEMS = 6;
@@ -136,6 +137,11 @@ export function assignMlmHeadArrays(head: MlmHead, arrays: ReadonlyMap<string, N
  * BERT given a new task head). `source` names the checkpoint in the error that lists the problems.
  */
 export function assignHfArrays(model: BertModel, arrays: ReadonlyMap<string, NamedArray>, source: string, options: { keepFresh?: ReadonlySet<string> } = {}): void {
+  finishNow(assignHfArraysSteps(model, arrays, source, options));
+}
+
+/** The same, with a step after each tensor (see util/timeSlices.ts). */
+export function* assignHfArraysSteps(model: BertModel, arrays: ReadonlyMap<string, NamedArray>, source: string, options: { keepFresh?: ReadonlySet<string> } = {}): Steps<void> {
   const keepFresh = options.keepFresh ?? new Set<string>();
   const problems = hfWeightProblems(model.config, arrays).filter((p) => ![...keepFresh].some((name) => p.startsWith(`missing tensor ${name} `)));
   for (const name of model.namedWeights().keys()) if (!problems.length && !arrays.has(name) && !keepFresh.has(name)) problems.push(`missing tensor ${name}`);
@@ -145,5 +151,6 @@ export function assignHfArrays(model: BertModel, arrays: ReadonlyMap<string, Nam
     const a = arrays.get(name)!;
     if (!(a.values instanceof Float32Array)) throw new InputError({ file: source, field: `tensor ${name}`, expected: 'floats', found: 'integers' });
     tf.tidy(() => variable.assign(fromHfLayout(name, tf.tensor(a.values, a.shape, 'float32'))));
+    yield;
   }
 }

@@ -11,6 +11,7 @@ import { UserError } from '../errors';
 import type { StepFeed } from '../session/stepFeed';
 import { listCorpusFiles, type CorpusFile } from './corpusFiles';
 import { PassageStream, type CorpusPosition, type Passage, type PassageSettings } from './passageStream';
+import { nextTurn, TimeSlices, type Pause } from '../util/timeSlices';
 
 export interface CorpusSource extends Omit<PassageSettings, 'maxLength'> {
   paths: string[];
@@ -102,22 +103,27 @@ export class CorpusFeed implements StepFeed {
   }
 }
 
-/** Counts the passages and word pieces of one pass from `start`. */
-async function countPass(stream: PassageStream): Promise<{ passages: number; tokens: number }> {
+/** Counts the passages and word pieces of one pass from `start`, in time slices with `pause` between
+ *  them (a 59 MB corpus was one block of 14 s: each passage's promise resolves without a turn of the
+ *  event loop, so no signal or heartbeat ran). */
+async function countPass(stream: PassageStream, pause: Pause): Promise<{ passages: number; tokens: number }> {
+  const slices = new TimeSlices(pause);
   let passages = 0;
   let tokens = 0;
   for (let p = await stream.next(); p; p = await stream.next()) {
     passages += 1;
     tokens += p.inputIds.length;
+    if (slices.due) await slices.pauseIfDue();
   }
   return { passages, tokens };
 }
 
 /**
  * Opens the corpus: the held-out passages, then the feed at `saved`'s position (a resumed run) or at
- * the first passage after them.
+ * the first passage after them. `pause` runs between the time slices of the counting pass (a run's
+ * set-up point, where a stop is heard).
  */
-export async function openCorpus(source: CorpusSource, options: { tokenizer: BertTokenizer; maxLength: number; batchSize: number; saved?: CorpusFeedState; log: (m: string) => void }): Promise<CorpusData> {
+export async function openCorpus(source: CorpusSource, options: { tokenizer: BertTokenizer; maxLength: number; batchSize: number; saved?: CorpusFeedState; log: (m: string) => void; pause?: Pause }): Promise<CorpusData> {
   const files = listCorpusFiles(source.paths);
   const sizes = fileSizes(files);
   if (options.saved) checkUnchanged(options.saved.files, sizes);
@@ -135,8 +141,11 @@ export async function openCorpus(source: CorpusSource, options: { tokenizer: Ber
   let counts = options.saved && { passages: options.saved.passages, tokens: options.saved.tokens };
   if (!counts) {
     const counter = new PassageStream(files, settings, tokenizer, start);
-    counts = await countPass(counter);
-    counter.close();
+    try {
+      counts = await countPass(counter, options.pause ?? nextTurn);
+    } finally {
+      counter.close();
+    }
     if (counts.passages === 0) throw new UserError(`the corpus (${files.length} files) has no passages after the ${source.devPassages} held out for evaluation`, 'corpus');
   }
   options.log(`corpus: ${files.length} files, ${counts.passages} passages (${counts.tokens} word pieces) a pass, ${devPassages.length} held out for evaluation`);

@@ -4,12 +4,14 @@
 import type { RunConfig } from '../config/runConfig';
 import { resolveTokenizer, type TaskData } from '../session/taskData';
 import { openCorpus, type CorpusFeed, type CorpusFeedState } from './corpusFeed';
+import { nextTurn, type Pause } from '../util/timeSlices';
 
-export async function loadGeneralData(config: RunConfig, runDir: string, teacherFolder: string, saved: CorpusFeedState | undefined, log: (m: string) => void): Promise<{ data: TaskData; feed: CorpusFeed }> {
+/** `pause`: between the time slices of the corpus's counting pass (a run's set-up point). */
+export async function loadGeneralData(config: RunConfig, runDir: string, teacherFolder: string, saved: CorpusFeedState | undefined, log: (m: string) => void, pause: Pause = nextTurn): Promise<{ data: TaskData; feed: CorpusFeed }> {
   if (config.data.task !== 'corpus') throw new Error(`a general run reads a corpus, not data.task ${config.data.task}`);
   const none = { name: 'corpus', kind: 'classification' as const, labelNames: [], examples: [], source: config.data.paths.join(', ') };
-  const { tokenizer, folder } = await resolveTokenizer(config, runDir, teacherFolder, none, log);
-  const corpus = await openCorpus(config.data, { tokenizer, maxLength: config.maxLength, batchSize: config.optim.batchSize, saved, log });
+  const { tokenizer, folder } = await resolveTokenizer(config, runDir, teacherFolder, none, log, pause);
+  const corpus = await openCorpus(config.data, { tokenizer, maxLength: config.maxLength, batchSize: config.optim.batchSize, saved, log, pause });
   const data: TaskData = {
     train: { dataset: none, maxLength: config.maxLength, padId: tokenizer.vocab.padId, examples: [] },
     dev: corpus.dev,

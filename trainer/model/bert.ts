@@ -4,10 +4,11 @@
 // seeded per forward pass (ForwardOptions.dropoutSeed), so a training forward pass is reproducible.
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom } from '../util/random';
+import type { Steps } from '../util/timeSlices';
 import { attentionBias } from './attention';
 import { parseBertConfig } from './config';
 import { embed } from './embeddings';
-import { initBertWeights } from './init';
+import { bertWeightSteps, initBertWeights, type WeightOptions } from './init';
 import { bertLayer, type LayerSeeds } from './layer';
 import { dense, dropout, siteSeed } from './layers';
 import type { BertConfig, BertInputs, BertModel, BertOutput, ForwardOptions } from './types';
@@ -24,20 +25,30 @@ export interface BertOptions {
 
 let modelCount = 0;
 
+function weightOptionsOf(options: BertOptions): WeightOptions {
+  return { seed: options.seed ?? 0, trainable: options.trainable ?? true, namePrefix: options.name ?? `bert${modelCount++}` };
+}
+
 export class Bert implements BertModel {
   readonly trainableVariables: tf.Variable[];
   private readonly weights: BertWeights;
   private readonly named: Map<string, tf.Variable>;
   private readonly random: SeededRandom;
 
-  /** A model with freshly initialised weights; load trained ones with `assignHfWeights`. */
-  constructor(readonly config: BertConfig, options: BertOptions = {}) {
+  /** A model with freshly initialised weights; load trained ones with `assignHfWeights`. `weights`: the
+   *  ones bertWeightSteps made for this config and options (Bert.steps), else made here. */
+  constructor(readonly config: BertConfig, options: BertOptions = {}, weights?: BertWeights) {
     const seed = options.seed ?? 0;
     const trainable = options.trainable ?? true;
-    this.weights = initBertWeights(config, { seed, trainable, namePrefix: options.name ?? `bert${modelCount++}` });
+    this.weights = weights ?? initBertWeights(config, weightOptionsOf(options));
     this.named = hfNamedWeights(this.weights);
     this.trainableVariables = trainable ? [...this.named.values()] : [];
     this.random = new SeededRandom(seed ^ 0x5eed);
+  }
+
+  /** The same model, made in steps (a pause after each layer's weights; see util/timeSlices.ts). */
+  static *steps(config: BertConfig, options: BertOptions = {}): Steps<Bert> {
+    return new Bert(config, options, yield* bertWeightSteps(config, weightOptionsOf(options)));
   }
 
   /** From the object of a Hugging Face config.json (checked by parseBertConfig). */

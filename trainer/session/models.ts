@@ -3,13 +3,14 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { loadHfModel, loadPretrainedHfModel } from '../checkpoint/hfFolder';
+import { hfModelSteps, pretrainedHfModelSteps } from '../checkpoint/hfFolder';
 import type { NamedArray } from '../checkpoint/safetensors';
 import { Bert } from '../model/bert';
 import { parseBertConfig } from '../model/config';
 import type { BertConfig, BertModel } from '../model/types';
 import { UserError } from '../server';
 import { BERT_POSITIONS, type ModelShape, type RunConfig } from '../config/runConfig';
+import { finishNow, type Steps } from '../util/timeSlices';
 
 /** The Hugging Face folder of a run's teacher: its path, or the export of a finished teacher run. */
 export function teacherFolderOf(config: RunConfig, runsDir: string): string | undefined {
@@ -85,8 +86,8 @@ function checkTeacherFitsTask(teacher: BertConfig, task: TaskShape, folder: stri
  * folder's own classifier is left out, so the prediction layer always starts fresh), and, in the
  * distillation, fresh projections.
  */
-function studentFromFolder(folder: string, teacher: BertConfig, task: TaskShape, seed: number): { trained: BertModel; notes: string[] } {
-  const { model, notes, missingHead } = loadPretrainedHfModel(folder, labelsConfig(task), { seed });
+function* studentFromFolderSteps(folder: string, teacher: BertConfig, task: TaskShape, seed: number): Steps<{ trained: BertModel; notes: string[] }> {
+  const { model, notes, missingHead } = yield* pretrainedHfModelSteps(folder, labelsConfig(task), { seed });
   try {
     if (!missingHead.includes('classifier.weight')) {
       throw new UserError(`studentInit ${folder} has a classifier (a task model?): start from a general run's export or a pre-trained BERT, whose prediction layer starts fresh`, 'studentInit');
@@ -113,20 +114,26 @@ export interface RunModels {
 }
 
 export function buildModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): RunModels {
-  const { models, freshClassifier } = buildUntrainedModels(config, task, teacherFolder);
+  return finishNow(buildModelsSteps(config, task, teacherFolder));
+}
+
+/** The same models, made in steps (a pause after each layer made and each tensor loaded: a BERT-base teacher
+ *  takes 5 to 20 s, see util/timeSlices.ts); stopped part-way, what was made is disposed of. */
+export function* buildModelsSteps(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): Steps<RunModels> {
+  const { models, freshClassifier } = yield* untrainedModelsSteps(config, task, teacherFolder);
   if (freshClassifier) startRegressionBias(models.trained, task, config.regressionBias, models.notes);
   return models;
 }
 
 /** The models, and whether the trained one's classifier is fresh (not loaded from a folder). */
-function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): { models: RunModels; freshClassifier: boolean } {
+function* untrainedModelsSteps(config: RunConfig, task: TaskShape, teacherFolder: string | undefined): Steps<{ models: RunModels; freshClassifier: boolean }> {
   const seed = config.seed;
   if (config.kind === 'lrc' || config.kind === 'mse') {
-    const { model: teacher } = loadHfModel(teacherFolder!, { trainable: false });
+    const { model: teacher } = yield* hfModelSteps(teacherFolder!, { trainable: false });
     try {
       checkTeacherFitsTask(teacher.config, task, teacherFolder!);
-      if (config.studentInit) return { models: { ...studentFromFolder(config.studentInit, teacher.config, task, seed), teacher }, freshClassifier: true };
-      const student = new Bert(configForShape(config.student, task, teacher.config), { seed });
+      if (config.studentInit) return { models: { ...(yield* studentFromFolderSteps(config.studentInit, teacher.config, task, seed)), teacher }, freshClassifier: true };
+      const student = yield* Bert.steps(configForShape(config.student, task, teacher.config), { seed });
       return { models: { trained: student, teacher, notes: [] }, freshClassifier: true };
     } catch (e) {
       teacher.dispose();
@@ -134,7 +141,7 @@ function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder:
     }
   }
   if (config.init) {
-    const { model, mlmHead, notes, missingHead } = loadPretrainedHfModel(config.init, labelsConfig(task), { seed });
+    const { model, mlmHead, notes, missingHead } = yield* pretrainedHfModelSteps(config.init, labelsConfig(task), { seed });
     try {
       checkTeacherFitsTask(model.config, task, config.init);
     } catch (e) {
@@ -144,7 +151,7 @@ function buildUntrainedModels(config: RunConfig, task: TaskShape, teacherFolder:
     return { models: { trained: model, mlmHead, notes }, freshClassifier: missingHead.includes('classifier.bias') };
   }
   const shape = config.kind === 'student' ? config.student : config.model!;
-  return { models: { trained: new Bert(configForShape(shape, task), { seed }), notes: [] }, freshClassifier: true };
+  return { models: { trained: yield* Bert.steps(configForShape(shape, task), { seed }), notes: [] }, freshClassifier: true };
 }
 
 /**

@@ -182,7 +182,7 @@ export class TrainingSession {
       // Training batches: a task's training set in memory, or a general run's corpus streamed from its position.
       let data: TaskData;
       if (config.kind === 'general') {
-        ({ data, feed } = await loadGeneralData(config, this.runDir, teacherFolderOf(config, runsDir)!, ckpt?.extra?.feed as CorpusFeedState | undefined, log));
+        ({ data, feed } = await loadGeneralData(config, this.runDir, teacherFolderOf(config, runsDir)!, ckpt?.extra?.feed as CorpusFeedState | undefined, log, setupPoint));
       } else {
         data = await loadTaskData(config, this.runDir, modelFolderOf(config, runsDir), log, setupPoint);
         feed = taskFeed(data.train, config.seed, config.optim.batchSize);
