@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { BertModel } from '../model/types';
 import type { TeacherStoreDtype } from './teacherOutputStore';
+import { finishNow, type Steps } from '../util/timeSlices';
 
 export interface TeacherFingerprint {
   /** The store folder's name: 24 hex digits of the hash. */
@@ -17,7 +18,19 @@ export interface TeacherFingerprint {
   describe: Record<string, unknown>;
 }
 
-export function teacherFingerprint(teacher: BertModel, options: { layers: readonly number[]; backend: string; dtype: TeacherStoreDtype; source?: string }): TeacherFingerprint {
+export interface FingerprintOptions {
+  layers: readonly number[];
+  backend: string;
+  dtype: TeacherStoreDtype;
+  source?: string;
+}
+
+export function teacherFingerprint(teacher: BertModel, options: FingerprintOptions): TeacherFingerprint {
+  return finishNow(teacherFingerprintSteps(teacher, options));
+}
+
+/** The same, with a step after each weight hashed (BERT-base: about 0.9 s in all; see util/timeSlices.ts). */
+export function* teacherFingerprintSteps(teacher: BertModel, options: FingerprintOptions): Steps<TeacherFingerprint> {
   const hash = createHash('sha256');
   const config = teacher.config as unknown as Record<string, unknown>;
   const layers = [...options.layers];
@@ -29,6 +42,7 @@ export function teacherFingerprint(teacher: BertModel, options: { layers: readon
     hash.update(`${name}:${w.shape.join('x')}:${w.dtype};`);
     hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     parameters += w.size;
+    yield;
   }
   const digest = hash.digest('hex');
   return {

@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { TeacherOutputCache } from '../perf/teacherOutputCache';
 import { describeTeacherCache, estimateTeacherCacheBytesOf, planTeacherCache, type TeacherCacheSetting } from '../perf/teacherCacheSetting';
-import { teacherFingerprint, type TeacherFingerprint } from '../perf/teacherFingerprint';
+import { teacherFingerprintSteps, type TeacherFingerprint } from '../perf/teacherFingerprint';
+import { finishInSlices, nextTurn, type Pause, type Steps } from '../util/timeSlices';
 import { TeacherOutputStore, teacherStoreDir } from '../perf/teacherOutputStore';
 import { pruneStores, storesOnDisk } from '../perf/teacherStoreLimits';
 import { describeTeacherStore, storeCapBytes, storeWrites, teacherStoreFolder, type TeacherStoreSetting } from '../perf/teacherStoreSetting';
@@ -39,15 +40,20 @@ export interface TeacherStoreContext {
   runId?: string;
 }
 
-/** Gives `core` its cache (memory, and the store on disk unless it is off); says what was decided. */
-export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCore, train: { examples: number; tokens: number }, storeContext?: TeacherStoreContext): TeacherCacheReport[] {
+/** Gives `core` its cache (memory, and the store on disk unless it is off); says what was decided. The
+ *  teacher's fingerprint (every weight hashed) is taken in time slices, `pause` between them. */
+export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCore, train: { examples: number; tokens: number }, storeContext?: TeacherStoreContext, pause: Pause = nextTurn): Promise<TeacherCacheReport[]> {
+  return finishInSlices(teacherCacheSteps(setting, core, train, storeContext), pause);
+}
+
+function* teacherCacheSteps(setting: TeacherCacheSetting, core: DistillCore, train: { examples: number; tokens: number }, storeContext?: TeacherStoreContext): Steps<TeacherCacheReport[]> {
   const layers = [...new Set(core.distillation.mapping.map((p) => p.teacher))].sort((a, b) => a - b);
   const teacher = core.distillation.teacher;
   const estimateBytes = estimateTeacherCacheBytesOf(train, { layers: layers.length, hidden: teacher.config.hidden_size, labels: teacher.config.num_labels });
   const plan = planTeacherCache(setting, estimateBytes);
   const storeSetting = storeContext?.setting;
   const dtype = storeSetting && storeSetting.mode !== 'off' ? storeSetting.dtype : 'float32';
-  const store = storeContext && openStore(storeContext, { inSweep: storeContext.inSweep, overflowsMemory: plan.enabled && !plan.fits }, () => teacherFingerprint(teacher, { layers, backend: storeContext.backend, dtype, source: storeContext.teacherSource }));
+  const store = storeContext && (yield* openStoreSteps(storeContext, { inSweep: storeContext.inSweep, overflowsMemory: plan.enabled && !plan.fits }, () => teacherFingerprintSteps(teacher, { layers, backend: storeContext.backend, dtype, source: storeContext.teacherSource })));
   const reports: TeacherCacheReport[] = [];
   const record = { event: 'start', setting: describeTeacherCache(setting), layers, ...plan };
   if (plan.enabled || store) core.useTeacherCache(new TeacherOutputCache({ layers, maxBytes: plan.enabled ? plan.budgetBytes : 0, store, float16: dtype === 'float16' }));
@@ -73,13 +79,13 @@ export function startTeacherCache(setting: TeacherCacheSetting, core: DistillCor
 
 /** The store a run reads and perhaps writes, or undefined: off, nothing to read and nothing to write, or
  * a folder that cannot be used (said as a warning: a store never fails a run). */
-function openStore(context: TeacherStoreContext, run: { inSweep: boolean; overflowsMemory: boolean }, fingerprint: () => TeacherFingerprint): TeacherOutputStore | undefined {
+function* openStoreSteps(context: TeacherStoreContext, run: { inSweep: boolean; overflowsMemory: boolean }, fingerprint: () => Steps<TeacherFingerprint>): Steps<TeacherOutputStore | undefined> {
   const { setting } = context;
   if (setting.mode === 'off') return undefined;
   const root = teacherStoreFolder(setting, context.runsDir)!;
   const write = storeWrites(setting, run);
   if (!write && !existsSync(root)) return undefined; // before the fingerprint: hashing a large teacher takes a second
-  const fp = fingerprint();
+  const fp = yield* fingerprint();
   if (!write && !existsSync(teacherStoreDir(root, fp))) return undefined;
   try {
     let maxBytes = storeCapBytes(root);

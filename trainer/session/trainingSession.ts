@@ -258,7 +258,7 @@ export class TrainingSession {
           info: (message: string) => events.log('info', message),
           runId: record.id,
         };
-        for (const report of startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, { examples: trainSize, tokens: feed.tokensPerEpoch }, storeContext)) reportCache(report);
+        for (const report of await startTeacherCache(this.options.teacherCache ?? { mode: 'auto', source: 'default' }, core, { examples: trainSize, tokens: feed.tokensPerEpoch }, storeContext, setupPoint)) reportCache(report);
       }
       await setupPoint();
       this.inSetup = false;
