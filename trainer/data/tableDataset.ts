@@ -3,7 +3,8 @@
 // Class names are kept as the file writes them, in order of first appearance, or as given.
 import { extname } from 'node:path';
 import { excerpt, InputError, shown, shownList } from '../errors';
-import { parseCsv, parseTsv, readTextFile, type Row } from './delimitedText';
+import { csvRowSteps, readTextFile, tsvRowSteps, type Row } from './delimitedText';
+import { finishInSlices, finishNow, type Pause, type Steps } from '../util/timeSlices';
 import type { Example, TextDataset } from './types';
 
 export interface ColumnMapping {
@@ -105,11 +106,12 @@ function delimitedRecords(path: string, rows: Row[], options: TableDatasetOption
   return { records, nameOf };
 }
 
-function jsonRecords(path: string, text: string): RecordReader {
+function* jsonRecordSteps(path: string, text: string): Steps<RecordReader> {
   const records: RecordReader = [];
-  text.split('\n').forEach((raw, i) => {
+  for (const [i, raw] of text.split('\n').entries()) {
     const line = raw.trim();
-    if (!line) return;
+    if (!line) continue;
+    yield;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -119,18 +121,29 @@ function jsonRecords(path: string, text: string): RecordReader {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError({ file: path, line: i + 1, expected: 'a JSON object on each line', found: shown(value, 40) });
     const obj = value as Record<string, unknown>;
     records.push({ line: i + 1, get: (column) => obj[column] });
-  });
+  }
   return records;
 }
 
 /** Reads a CSV, TSV or JSON-lines file of labelled texts. */
 export function readTableDataset(path: string, options: TableDatasetOptions): TextDataset {
+  return finishNow(tableDatasetSteps(path, options));
+}
+
+/** The same, read in time slices with `pause` between them (a run's set-up point: 200,000 lines of CSV
+ *  took 3.6 s, of TSV 0.6 s). */
+export function readTableDatasetInSlices(path: string, options: TableDatasetOptions, pause: Pause): Promise<TextDataset> {
+  return finishInSlices(tableDatasetSteps(path, options), pause);
+}
+
+/** The reading, with a step after each row parsed and each example made. */
+function* tableDatasetSteps(path: string, options: TableDatasetOptions): Steps<TextDataset> {
   const format = formatOf(path, options.format);
   const text = readTextFile(path);
   const headerless = format !== 'jsonl' && options.header === false;
   const { records, nameOf } = format === 'jsonl'
-    ? { records: jsonRecords(path, text), nameOf: (column: string) => `key ${shown(column)}` }
-    : delimitedRecords(path, format === 'csv' ? parseCsv(text, path) : parseTsv(text), options, format);
+    ? { records: yield* jsonRecordSteps(path, text), nameOf: (column: string) => `key ${shown(column)}` }
+    : delimitedRecords(path, yield* (format === 'csv' ? csvRowSteps(text, path) : tsvRowSteps(text)), options, format);
   const kind = options.kind ?? 'classification';
   const labelNames = options.labelNames ? options.labelNames.slice() : [];
   const fixedLabels = options.labelNames !== undefined;
@@ -162,6 +175,7 @@ export function readTableDataset(path: string, options: TableDatasetOptions): Te
     const example: Example = { id: `${record.line}`, text: textOf(record.get(columns.text), columns.text, record.line), label };
     if (columns.textPair !== undefined) example.textPair = textOf(record.get(columns.textPair), columns.textPair, record.line);
     examples.push(example);
+    yield;
   }
   if (examples.length === 0) throw new InputError({ file: path, expected: 'examples', found: 'only blank lines' });
   if (headerless && kind === 'classification' && !fixedLabels) checkFirstLineIsData(path, examples, labelNames, nameOf(options.columns.label));

@@ -6,7 +6,7 @@ import { readGlueSplit } from '../data/glueReader';
 import { glueTask } from '../data/glueTasks';
 import { accuracy, f1, glueScores, matthewsCorrelation, pearson, spearman } from '../data/metrics';
 import { readSpamAssassin } from '../data/spamAssassin';
-import { readTableDataset } from '../data/tableDataset';
+import { readTableDatasetInSlices } from '../data/tableDataset';
 import { tokenizeDataset, type TokenizedDataset } from '../data/batches';
 import type { TextDataset } from '../data/types';
 import { buildWordPieceVocabInSlices } from '../tokenizer/buildVocab';
@@ -45,8 +45,8 @@ function limit(dataset: TextDataset, max: number | undefined): TextDataset {
 
 const LIMIT_SEED = 12345;
 
-/** The train and dev datasets named by the config. */
-export function readTaskDatasets(config: RunConfig): { train: TextDataset; dev: TextDataset } {
+/** The train and dev datasets named by the config; a file of the user's is read in time slices, `pause` between them. */
+export async function readTaskDatasets(config: RunConfig, pause: Pause = nextTurn): Promise<{ train: TextDataset; dev: TextDataset }> {
   const data = config.data;
   let train: TextDataset;
   let dev: TextDataset;
@@ -59,9 +59,9 @@ export function readTaskDatasets(config: RunConfig): { train: TextDataset; dev: 
     dev = readGlueSplit(data.dir, data.name, data.devSplit);
   } else {
     const options = { columns: data.columns, format: data.format, header: data.header, kind: data.kind, labelNames: data.labelNames };
-    train = readTableDataset(data.train, options);
+    train = await readTableDatasetInSlices(data.train, options, pause);
     const labelsFrom = options.labelNames ? 'data.labelNames' : `the labels of ${train.name}`;
-    dev = readTableDataset(data.dev, { ...options, labelNames: options.labelNames ?? (data.kind === 'regression' ? undefined : train.labelNames), labelsFrom });
+    dev = await readTableDatasetInSlices(data.dev, { ...options, labelNames: options.labelNames ?? (data.kind === 'regression' ? undefined : train.labelNames), labelsFrom }, pause);
   }
   if (train.kind !== dev.kind || train.labelNames.join('\u0000') !== dev.labelNames.join('\u0000')) {
     throw new UserError(`the dev set (${dev.source}) has labels [${dev.labelNames}] but the training set (${train.source}) has [${train.labelNames}]`, 'data');
@@ -94,7 +94,7 @@ export async function resolveTokenizer(config: RunConfig, runDir: string, modelF
 /** `between` is awaited between the parts (reading, the tokenizer, tokenizing each set) and between the
  *  time slices of the long ones (building a vocabulary, tokenizing): where a stop during set-up is honoured. */
 export async function loadTaskData(config: RunConfig, runDir: string, modelFolder: string | undefined, log: (m: string) => void, between: Pause = nextTurn): Promise<TaskData> {
-  const { train, dev } = readTaskDatasets(config);
+  const { train, dev } = await readTaskDatasets(config, between);
   await between();
   const { tokenizer, folder } = await resolveTokenizer(config, runDir, modelFolder, train, log, between);
   await between();

@@ -44,8 +44,11 @@ import { analyzeGeneral, scoreGeneral } from '../general/evaluateGeneral';
 import { describeInherited } from '../config/inherit';
 import { checkRunFits } from './memoryCheck';
 
-/** How often a paused run, or one setting up, rewrites its heartbeat. */
+/** How often a paused run rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
+/** How often a run setting up rewrites its heartbeat at its set-up points (they come a few times a
+ *  second, in the time slices of its long work; each rewrite wakes the file watchers). */
+const SETUP_HEARTBEAT_MS = 1_000;
 /** How often a live run rewrites its heartbeat whatever it is doing (set-up, a long evaluation): well
  *  under liveness.ts's STALE_HEARTBEAT_MS, so that no reader calls a live run crashed. */
 const LIVE_HEARTBEAT_MS = 30_000;
@@ -415,11 +418,11 @@ export class TrainingSession {
   }
 
   /** Between the parts of set-up and the time slices of its long work (a few a second): lets the signal
-   *  handlers and the IPC messages in, renews the heartbeat every HEARTBEAT_MS (each rewrite wakes the
-   *  file watchers), and ends the session as stopped when a stop came (the other requests wait for the loop). */
+   *  handlers and the IPC messages in, renews the heartbeat every SETUP_HEARTBEAT_MS, and ends the
+   *  session as stopped when a stop came (the other requests wait for the loop). */
   private async setupPoint(): Promise<void> {
     await nextTurn();
-    if (Date.now() - this.lastHeartbeat >= HEARTBEAT_MS) this.heartbeat();
+    if (Date.now() - this.lastHeartbeat >= SETUP_HEARTBEAT_MS) this.heartbeat();
     const requests = this.controls.drain();
     for (const request of requests) {
       if (request.type === 'stop') this.stopRequested = true;
