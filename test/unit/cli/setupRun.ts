@@ -24,6 +24,8 @@ export interface SetupRun {
   runDir(id: string): string;
   /** SIGTERM, then the exit code (or 'still running' after `limitMs`, the process then killed) and the seconds it took. */
   terminate(limitMs: number): Promise<{ code: number | null | 'still running'; seconds: number }>;
+  /** SIGKILL if it is still running: in a `finally`, so that a failed test leaves no trainer behind. */
+  kill(): void;
 }
 
 /** `lrc-distill <args>` in `cwd`, started in the background. */
@@ -54,6 +56,9 @@ export function startSetupRun(args: string[], cwd: string): SetupRun {
       const code = await Promise.race([exited, sleep(limitMs).then(() => 'still running' as const)]);
       if (code === 'still running') child.kill('SIGKILL');
       return { code, seconds: (Date.now() - t0) / 1000 };
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
 }

@@ -19,23 +19,27 @@ test('SIGTERM while the vocabulary is built: the heartbeat moved on during the b
   const run = startSetupRun(['train-student', '--task', 'file', '--train', 'train.tsv', '--dev', 'dev.tsv', '--text-column', 'sentence', '--label-column', 'label',
     '--layers', '1', '--hidden', '16', '--heads', '2', '--ffn', '32', '--max-length', '16', '--batch-size', '8', '--max-steps', '2', '--no-analysis', '--plain', '--backend', 'wasm'], dir);
 
-  // the claim's heartbeat, then three more a second apart: reading the file takes about one, so at least
-  // two are written during the build (the vocabulary is not there yet); built in one block, none was
-  const beats = await heartbeatsDuringSetup(run, 4, 60_000);
-  const live = run.record()!;
-  assert.ok(beats.size >= 4, `the heartbeat renewed during set-up: ${[...beats]}\n${run.output()}`);
-  const vocab = join(run.runDir(live.id), 'tokenizer', 'vocab.txt');
-  assert.ok(!existsSync(vocab), `still building the vocabulary when the heartbeat moved on\n${run.output()}`);
-  assert.equal(live.progress.step, 0);
+  try {
+    // the claim's heartbeat, then three more a second apart: reading the file takes about one, so at least
+    // two are written during the build (the vocabulary is not there yet); built in one block, none was
+    const beats = await heartbeatsDuringSetup(run, 4, 40_000);
+    const live = run.record()!;
+    assert.ok(beats.size >= 4, `the heartbeat renewed during set-up: ${[...beats]}\n${run.output()}`);
+    const vocab = join(run.runDir(live.id), 'tokenizer', 'vocab.txt');
+    assert.ok(!existsSync(vocab), `still building the vocabulary when the heartbeat moved on\n${run.output()}`);
+    assert.equal(live.progress.step, 0);
 
-  const { code, seconds } = await run.terminate(15_000);
-  assert.equal(code, 130, `exit code after ${seconds} s\n${run.output()}`);
-  assert.ok(seconds < 15, `ended ${seconds} s after SIGTERM`);
-  const ended = run.record()!;
-  assert.equal(ended.status, 'stopped', run.output());
-  assert.equal(ended.owner, undefined);
-  assert.ok(!existsSync(vocab), 'stopped before the vocabulary was written: the build was cut short, not waited for');
-  assert.match(run.output(), /stopped during set-up, before step 1: nothing trained in this session/);
-  assert.doesNotMatch(run.output(), /built a WordPiece vocabulary/);
-  console.log(`heartbeats ${[...beats].join(', ')}; stopped ${seconds.toFixed(2)} s after SIGTERM`);
+    const { code, seconds } = await run.terminate(15_000);
+    assert.equal(code, 130, `exit code after ${seconds} s\n${run.output()}`);
+    assert.ok(seconds < 15, `ended ${seconds} s after SIGTERM`);
+    const ended = run.record()!;
+    assert.equal(ended.status, 'stopped', run.output());
+    assert.equal(ended.owner, undefined);
+    assert.ok(!existsSync(vocab), 'stopped before the vocabulary was written: the build was cut short, not waited for');
+    assert.match(run.output(), /stopped during set-up, before step 1: nothing trained in this session/);
+    assert.doesNotMatch(run.output(), /built a WordPiece vocabulary/);
+    console.log(`heartbeats ${[...beats].join(', ')}; stopped ${seconds.toFixed(2)} s after SIGTERM`);
+  } finally {
+    run.kill();
+  }
 });
