@@ -14,7 +14,7 @@ import { writeFileAtomic, writeFolderAtomic } from '../util/atomicFile';
 import { finishNow, type Steps } from '../util/timeSlices';
 import { InputError, parseJsonFile, shown } from '../errors';
 import { assignHfArraysSteps, hfWeightProblems, weightProblemsError, mlmHeadToHfArrays, modelToHfArrays, normalizeHfName } from './hfWeights';
-import { readSafetensors, serializeSafetensors, type LoadedTensor, type TensorToWrite, type WritableDtype } from './safetensors';
+import { readSafetensorsSteps, serializeSafetensors, type LoadedTensor, type TensorToWrite, type WritableDtype } from './safetensors';
 
 export const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
 
@@ -51,7 +51,7 @@ function readJson(path: string, what: string): unknown {
 }
 
 /** The weights of a folder: model.safetensors, or the shards listed in model.safetensors.index.json. */
-function readWeights(folder: string): Map<string, LoadedTensor> {
+function* weightSteps(folder: string): Steps<Map<string, LoadedTensor>> {
   const single = join(folder, 'model.safetensors');
   const index = join(folder, 'model.safetensors.index.json');
   const files: string[] = [];
@@ -67,7 +67,7 @@ function readWeights(folder: string): Map<string, LoadedTensor> {
   }
   const tensors = new Map<string, LoadedTensor>();
   for (const file of files) {
-    for (const [name, t] of readSafetensors(file).tensors) {
+    for (const [name, t] of (yield* readSafetensorsSteps(file)).tensors) {
       const key = normalizeHfName(name);
       if (tensors.has(key)) throw new InputError({ file, field: `tensor ${key}`, expected: 'each tensor once in the shards', found: 'it a second time' });
       tensors.set(key, t);
@@ -118,11 +118,18 @@ function weightsFileOf(folder: string): string {
 
 /** Reads and checks a Hugging Face BERT folder. */
 export function readHfFolder(folder: string, options: ReadHfFolderOptions = {}): HfFolderContent {
+  return finishNow(hfFolderSteps(folder, options));
+}
+
+/** The same, with a step after reading each weights file and decoding each tensor (a 440 MB BERT-base
+ *  file: 2 s on WASM in all; see util/timeSlices.ts). */
+export function* hfFolderSteps(folder: string, options: ReadHfFolderOptions = {}): Steps<HfFolderContent> {
   if (!existsSync(folder)) throw new InputError({ file: folder, expected: 'a Hugging Face BERT folder', found: 'no folder at this path' });
   const configPath = join(folder, 'config.json');
   const config = parseBertConfig(readJson(configPath, 'the config.json of a Hugging Face BERT folder'), configPath);
   const notes: string[] = [];
-  const split = options.allowNewHead ? splitPretrainingTensors(readWeights(folder), notes) : { tensors: readWeights(folder), mlmHead: undefined };
+  const weights = yield* weightSteps(folder);
+  const split = options.allowNewHead ? splitPretrainingTensors(weights, notes) : { tensors: weights, mlmHead: undefined };
   const tensors = split.tensors;
   const missingHead = options.allowNewHead ? TASK_HEAD_NAMES.filter((n) => !tensors.has(n)) : [];
   const problems = hfWeightProblems(config, tensors).filter((p) => !missingHead.some((n) => p.startsWith(`missing tensor ${n} `)));
@@ -145,8 +152,7 @@ export function loadHfModel(folder: string, options: BertOptions = {}): { model:
 
 /** The same, made in steps: a pause after each layer made and each tensor assigned (util/timeSlices.ts). */
 export function* hfModelSteps(folder: string, options: BertOptions = {}): Steps<{ model: Bert } & HfFolderContent> {
-  const content = readHfFolder(folder);
-  yield;
+  const content = yield* hfFolderSteps(folder);
   const model = yield* Bert.steps(content.config, options);
   try {
     yield* assignHfArraysSteps(model, content.tensors, folder);
@@ -169,8 +175,7 @@ export function loadPretrainedHfModel(folder: string, labels: Pick<BertConfig, '
 
 /** The same, made in steps (as hfModelSteps). */
 export function* pretrainedHfModelSteps(folder: string, labels: Pick<BertConfig, 'num_labels' | 'id2label' | 'label2id'>, options: BertOptions = {}): Steps<{ model: Bert } & HfFolderContent> {
-  const content = readHfFolder(folder, { allowNewHead: true });
-  yield;
+  const content = yield* hfFolderSteps(folder, { allowNewHead: true });
   const freshClassifier = content.missingHead.includes('classifier.weight');
   const config: BertConfig = freshClassifier ? { ...content.config, ...labels } : content.config;
   const model = yield* Bert.steps(config, options);

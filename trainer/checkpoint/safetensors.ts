@@ -15,6 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError, shown } from '../errors';
 import { writeFileAtomic } from '../util/atomicFile';
+import { finishNow, type Steps } from '../util/timeSlices';
 import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from './halfFloat';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -97,6 +98,11 @@ function decode(bytes: Uint8Array, offset: number, dtype: SafetensorsDtype, coun
 
 /** Parses the bytes of a .safetensors file. `source` names it in errors. */
 export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsContent {
+  return finishNow(safetensorsSteps(bytes, source));
+}
+
+/** The same, with a step after each tensor decoded (see util/timeSlices.ts). */
+export function* safetensorsSteps(bytes: Uint8Array, source = 'safetensors'): Steps<SafetensorsContent> {
   const corrupt = (expected: string, found: string, field?: string, hint?: string) => new InputError({ file: source, field, expected, found, hint });
   if (bytes.length < 8) throw corrupt('a safetensors file: an 8-byte header length, the JSON header, the data', `${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -157,6 +163,7 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): Saf
   for (const e of entries) {
     const values = decode(bytes, dataStart + e.begin, e.dtype, elementCount(e.shape), { file: source, field: `tensor ${shown(e.name)}` });
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, values });
+    yield;
   }
   return { tensors, metadata };
 }
@@ -216,6 +223,11 @@ export function serializeSafetensors(tensors: ReadonlyMap<string, TensorToWrite>
 }
 
 export function readSafetensors(path: string): SafetensorsContent {
+  return finishNow(readSafetensorsSteps(path));
+}
+
+/** The same, with a step after reading the file and after each tensor decoded. */
+export function* readSafetensorsSteps(path: string): Steps<SafetensorsContent> {
   if (!existsSync(path)) throw new InputError({ file: path, expected: 'a safetensors file', found: 'no file at this path' });
   let bytes: Uint8Array;
   try {
@@ -223,7 +235,8 @@ export function readSafetensors(path: string): SafetensorsContent {
   } catch (e) {
     throw new InputError({ file: path, expected: 'a readable safetensors file', found: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
-  return parseSafetensors(bytes, path);
+  yield;
+  return yield* safetensorsSteps(bytes, path);
 }
 
 /** Writes a .safetensors file atomically (a temporary name, then a rename). */
