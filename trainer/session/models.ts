@@ -39,7 +39,9 @@ export interface TaskShape {
 
 function labelsConfig(task: TaskShape): Pick<BertConfig, 'num_labels' | 'id2label' | 'label2id'> {
   const num_labels = task.kind === 'regression' ? 1 : task.labelNames.length;
-  if (task.kind === 'regression') return { num_labels };
+  // one output, and labels that say so: a pre-trained folder's own (two by default) would otherwise stay
+  // beside it, and its export's config.json would say two labels for a classifier of one
+  if (task.kind === 'regression') return { num_labels, id2label: { 0: 'LABEL_0' }, label2id: { LABEL_0: 0 } };
   return {
     num_labels,
     id2label: Object.fromEntries(task.labelNames.map((n, i) => [String(i), n])),

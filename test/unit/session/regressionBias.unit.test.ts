@@ -2,7 +2,7 @@
 // default, at 0 when asked; a classifier, and an output loaded from a folder, are left as they are.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -75,4 +75,25 @@ test('meanLabel: the mean of a regression set, nothing for classification', () =
   assert.equal(meanLabel(of({ name: 'r', kind: 'regression', labelNames: [], source: 'test', examples })), 2.5);
   assert.equal(meanLabel(of({ name: 'r', kind: 'regression', labelNames: [], source: 'test', examples: [] })), undefined);
   assert.equal(meanLabel(of({ name: 'c', kind: 'classification', labelNames: ['a', 'b'], source: 'test', examples: examples.map((e) => ({ ...e, label: 0 })) })), undefined);
+});
+
+test('a regression teacher fine-tuned from a pre-trained folder without a head exports a config of one label, which reads back', async () => {
+  // a BertModel folder (no classifier) whose config.json says nothing of labels: transformers' default is two
+  const base = Bert.fromConfigJson({ vocab_size: SMALL_VOCAB.length, hidden_size: 8, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 12, max_position_embeddings: 32 }, { seed: 1 });
+  const pretrained = join(temp(), 'pretrained');
+  await writeHfFolder(base, pretrained, { vocab: new Vocabulary(SMALL_VOCAB, 'small'), bertModel: true });
+  base.dispose();
+  const { trained } = buildModels(config({ kind: 'teacher', init: pretrained }), REGRESSION, undefined);
+  assert.equal(trained.config.num_labels, 1);
+  assert.deepEqual(trained.config.id2label, { 0: 'LABEL_0' });
+  const exported = join(temp(), 'export');
+  await writeHfFolder(trained, exported, { vocab: new Vocabulary(SMALL_VOCAB, 'small') });
+  trained.dispose();
+  const json = JSON.parse(readFileSync(join(exported, 'config.json'), 'utf8'));
+  assert.deepEqual(json.id2label, { 0: 'LABEL_0' }, 'transformers reads num_labels from id2label: one output');
+  // and it is a teacher a distillation can read (it used to fail: "config.json says num_labels 2 but the classifier has 1 outputs")
+  const distilled = buildModels(config({ kind: 'lrc', teacher: { path: exported } }), REGRESSION, exported);
+  assert.equal(distilled.teacher!.config.num_labels, 1);
+  distilled.trained.dispose();
+  distilled.teacher!.dispose();
 });
