@@ -9,7 +9,7 @@ import { cpSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFolderAtomic } from '../util/atomicFile';
 import { writeHfFolder } from '../checkpoint/hfFolder';
-import { assignHfArrays, modelToHfArrays } from '../checkpoint/hfWeights';
+import { assignHfArraysSteps, modelToHfArrays } from '../checkpoint/hfWeights';
 import { readTrainingCheckpoint, writeTrainingCheckpoint } from '../checkpoint/trainingCheckpoint';
 import { disposeBertInputs, toBertInputs, toLabelTensor } from '../data/tensors';
 import { effectiveLoss, effectiveOptim, effectiveStages, parseRunConfig } from '../config/effective';
@@ -232,7 +232,7 @@ export class TrainingSession {
       // A general run has no prediction layer: its evaluations (the mapped layers' cosine) are candidates from the start.
       let predictionTrained = !(core instanceof DistillCore) || core instanceof GeneralCore;
       if (ckpt) {
-        assignHfArrays(core.model, ckpt.student, lastCheckpoint);
+        await finishInSlices(assignHfArraysSteps(core.model, ckpt.student, lastCheckpoint), setupPoint);
         const projections = new Map([...ckpt.projections].map(([n, a]) => [n, a.values as Float32Array]));
         core.restore({ optimizer: ckpt.optimizer, schedule: ckpt.extra?.schedule as never, projections });
         step = ckpt.step;
