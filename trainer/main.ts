@@ -1,6 +1,6 @@
 // Entry of the trainer child process. The extension host forks one per running run, with an IPC
 // channel; every message goes through TrainerServer, which validates it. The process ends on
-// `shutdown`, when the host disconnects, or on SIGTERM.
+// `shutdown`, when the host disconnects, or on SIGTERM / SIGINT (each stops its run first).
 import {
   AnalysisEvent,
   AnalyzeTextRequest,
@@ -129,4 +129,7 @@ server.on(ShutdownRequest, () => {
 process.on('message', (raw) => void server.receive(raw));
 // The host is gone: save what can be saved, then leave.
 process.on('disconnect', stopAndExit);
-process.on('SIGTERM', () => process.exit(0));
+// A kill from outside (SIGTERM, Ctrl-C in a terminal that started it): the run stops as on `shutdown`
+// (after a checkpoint, or at the next set-up point) and is marked stopped, not left running.
+process.on('SIGTERM', stopAndExit);
+process.on('SIGINT', stopAndExit);

@@ -104,3 +104,24 @@ test('a trainer killed with SIGKILL leaves a crashed run that resumes from its l
   assert.equal(starts.length, 2);
   assert.ok((starts[1].step as number) >= 10, `resumed from step ${starts[1].step}`);
 });
+
+test('a trainer sent SIGTERM from outside stops its run after a checkpoint and exits: the run is stopped, not left running', async () => {
+  const { files, runs, teacherId } = await teacherRun(tempDir());
+  const r = createRun(runs, { kind: 'lrc', config: tinyConfig(files, { kind: 'lrc', teacher: { runId: teacherId }, student: TINY_STUDENT, logEverySteps: 1, optim: { batchSize: 8, epochs: 40 } }) });
+  const dir = join(runs, r.id);
+  const { client, waitFor } = trainer();
+  try {
+    await client.request(StartRunRequest, { runDir: dir, resume: false });
+    await waitFor((e) => ProgressEvent.is(e) && e.data.step >= 3, 'progress');
+    const exited = new Promise<unknown>((res) => client.onExit(res));
+    process.kill(client.pid!, 'SIGTERM');
+    await exited;
+    const record = readRun(dir);
+    assert.equal(record.status, 'stopped', 'it used to exit at once, the run left running (then shown as crashed)');
+    assert.ok(record.progress.step >= 3 && record.progress.step < record.progress.totalSteps);
+    const last = readMetrics(join(dir, 'metrics.jsonl')).filter((m) => m.type === 'checkpoint').pop();
+    assert.equal(last?.step, record.progress.step, 'a checkpoint where it stopped: it resumes from there');
+  } finally {
+    await client.stop();
+  }
+});
