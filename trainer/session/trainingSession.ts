@@ -383,7 +383,9 @@ export class TrainingSession {
         return readRunRecord(this.runDir);
       }
       await this.exportBest(core, data, mlmHead);
-      await this.options.afterExport?.();
+      // a stop that came during the export: the run has everything it trained; the serving cost is left to `measure`
+      if (this.stopArrived()) events.log('info', `a stop came at the end: the serving cost is not measured (lrc-distill measure ${record.id} measures it)`);
+      else await this.options.afterExport?.();
       this.metrics({ type: 'finished', step, best });
       this.setStatus('finished');
       return readRunRecord(this.runDir);
@@ -423,12 +425,16 @@ export class TrainingSession {
   private async setupPoint(): Promise<void> {
     await nextTurn();
     if (Date.now() - this.lastHeartbeat >= SETUP_HEARTBEAT_MS) this.heartbeat();
-    const requests = this.controls.drain();
-    for (const request of requests) {
+    if (this.stopArrived()) throw new StoppedInSetup('stopped during set-up');
+  }
+
+  /** Whether a stop has come (the other requests are left for whoever reads them next). */
+  private stopArrived(): boolean {
+    for (const request of this.controls.drain()) {
       if (request.type === 'stop') this.stopRequested = true;
       else this.controls.push(request);
     }
-    if (this.stopRequested) throw new StoppedInSetup('stopped during set-up');
+    return this.stopRequested;
   }
 
   /** Rewrites the heartbeat of a run this process owns and that is live. */

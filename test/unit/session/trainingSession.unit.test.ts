@@ -150,3 +150,31 @@ test('bad configs and data fail clearly and leave the run folder readable', asyn
   assert.match(record.error!.message, /train\.tsv:98/);
   assert.deepEqual(readdirSync(runs).filter((n) => n.startsWith('.')), [], 'no temporary folders left');
 });
+
+test('the serving cost is measured after the export and before the run is finished; a stop that came during the export skips it', async () => {
+  await useBackend('wasm');
+  const dir = tempDir();
+  const files = writeTinyTask(dir);
+  const runs = join(dir, 'runs');
+  const run = async (stopDuringExport: boolean) => {
+    const r = createRun(runs, { kind: 'teacher', config: tinyConfig(files, { kind: 'teacher', model: TINY_TEACHER }) });
+    const runDir = join(runs, r.id);
+    const seen: string[] = [];
+    let session: TrainingSession | undefined = undefined;
+    const events = { ...quiet(), log: (_level: string, message: string) => {
+      if (stopDuringExport && message.startsWith('exported the')) session!.control({ type: 'stop' });
+      if (message.startsWith('a stop came at the end')) seen.push('skipped');
+    } };
+    session = new TrainingSession(runDir, { events, afterExport: async () => {
+      seen.push(`measured: export ${existsSync(join(runDir, 'export', 'config.json')) ? 'there' : 'missing'}, run ${readRun(runDir).status}`);
+    } });
+    const done = await session.run();
+    return { done, seen };
+  };
+  const plain = await run(false);
+  assert.equal(plain.done.status, 'finished');
+  assert.deepEqual(plain.seen, ['measured: export there, run running']);
+  const stopped = await run(true);
+  assert.equal(stopped.done.status, 'finished', 'the run has everything it trained: finished, its export kept');
+  assert.deepEqual(stopped.seen, ['skipped']);
+});
