@@ -10,8 +10,9 @@ import type { TokenizedDataset } from '../data/batches';
 import { totalLoss } from '../losses/total';
 import type { Distillation } from '../train/distillation';
 import type { Scores } from '../session/taskData';
+import { nextTurn, type Pause } from '../util/timeSlices';
 
-export async function scoreGeneral(d: Distillation, dev: TokenizedDataset, batchSize: number): Promise<Scores> {
+export async function scoreGeneral(d: Distillation, dev: TokenizedDataset, batchSize: number, pause: Pause = nextTurn): Promise<Scores> {
   let examples = 0;
   let cosNce = 0;
   const distance = new Array<number>(d.mapping.length).fill(0);
@@ -28,7 +29,7 @@ export async function scoreGeneral(d: Distillation, dev: TokenizedDataset, batch
     examples += b;
     cosNce += values.mid * b;
     values.distance.forEach((v, k) => (distance[k] += v * b));
-    await new Promise((r) => setImmediate(r)); // let control messages in
+    await pause(); // control messages and signals between batches (a stop ends the evaluation)
   }
   const perLayer = distance.map((v) => v / examples);
   const mean = perLayer.reduce((a, v) => a + v, 0) / perLayer.length;

@@ -1,6 +1,7 @@
 // Evaluation of a pre-training run: the masked-LM loss and the share of chosen tokens predicted right
 // on the dev texts, with masks drawn from a fixed seed per batch, so that every evaluation of a run
 // (and of another run on the same data) scores the same positions.
+import { nextTurn, type Pause } from '../util/timeSlices';
 import * as tf from '@tensorflow/tfjs';
 import { batchIndices, epochOrder, makeBatch, type TokenizedDataset } from '../data/batches';
 import { disposeBertInputs, toBertInputs } from '../data/tensors';
@@ -21,7 +22,7 @@ export interface MlmScores {
 
 const DEV_MASK_SEED = 0x0de7;
 
-export async function evaluateMaskedLm(model: BertModel, head: MlmHead, data: TokenizedDataset, batchSize: number, masking: MaskingSettings): Promise<MlmScores> {
+export async function evaluateMaskedLm(model: BertModel, head: MlmHead, data: TokenizedDataset, batchSize: number, masking: MaskingSettings, pause: Pause = nextTurn): Promise<MlmScores> {
   let lossSum = 0;
   let right = 0;
   let tokens = 0;
@@ -41,7 +42,7 @@ export async function evaluateMaskedLm(model: BertModel, head: MlmHead, data: To
     tokens += masked.positions.length;
     tf.dispose([losses, hits]);
     disposeBertInputs(inputs);
-    await new Promise((r) => setImmediate(r)); // let control messages in between batches
+    await pause(); // control messages and signals between batches (a stop ends the evaluation)
   }
   if (tokens === 0) throw new UserError('the dev texts have no token to mask (all are special tokens or padding)');
   return { mlm_loss: lossSum / tokens, mlm_accuracy: right / tokens, tokens };

@@ -1,6 +1,7 @@
 // What the session loop needs to run a pre-training run: the masking settings of the run's
 // vocabulary and config, and the dev-set scores of an evaluation (in the shape of a task's scores),
 // for the session's evaluations and the CLI's `eval`.
+import type { Pause } from '../util/timeSlices';
 import type { RunConfig } from '../config/runConfig';
 import type { Scores, TaskData } from '../session/taskData';
 import { UserError } from '../server';
@@ -23,7 +24,7 @@ export function maskingSettingsOf(config: RunConfig, data: TaskData, embeddingRo
 }
 
 /** The masked-LM scores on the dev texts; the best checkpoint is the one with the highest accuracy. */
-export async function scoreMaskedLm(model: BertModel, head: MlmHead, masking: MaskingSettings, dev: TokenizedDataset, batchSize: number): Promise<Scores> {
-  const s = await evaluateMaskedLm(model, head, dev, batchSize, masking);
+export async function scoreMaskedLm(model: BertModel, head: MlmHead, masking: MaskingSettings, dev: TokenizedDataset, batchSize: number, pause?: Pause): Promise<Scores> {
+  const s = await evaluateMaskedLm(model, head, dev, batchSize, masking, pause);
   return { metrics: { mlm_accuracy: s.mlm_accuracy, mlm_loss: s.mlm_loss, mlm_tokens: s.tokens }, primary: 'mlm_accuracy', score: s.mlm_accuracy };
 }

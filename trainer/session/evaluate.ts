@@ -5,6 +5,7 @@ import { batchIndices, epochOrder, makeBatch, type TokenizedDataset } from '../d
 import { disposeBertInputs, toBertInputs } from '../data/tensors';
 import type { BertModel } from '../model/types';
 import type { RunConfig } from '../config/runConfig';
+import { nextTurn, type Pause } from '../util/timeSlices';
 import { scorePredictions, type Scores, type TaskData } from './taskData';
 
 export interface Predictions {
@@ -15,8 +16,9 @@ export interface Predictions {
   labels: Float32Array;
 }
 
-/** The model's predictions on every example of `data`, in order. */
-export async function predict(model: BertModel, data: TokenizedDataset, batchSize: number): Promise<Predictions> {
+/** The model's predictions on every example of `data`, in order; `pause` runs between batches (a stop
+ *  it throws ends the evaluation). */
+export async function predict(model: BertModel, data: TokenizedDataset, batchSize: number, pause: Pause = nextTurn): Promise<Predictions> {
   const n = data.examples.length;
   const predictions = new Float32Array(n);
   const labels = new Float32Array(n);
@@ -38,13 +40,13 @@ export async function predict(model: BertModel, data: TokenizedDataset, batchSiz
       predictions[i] = regression ? p[0] : p.indexOf(Math.max(...p));
       labels[i] = batch.labels[k];
     });
-    await new Promise((r) => setImmediate(r)); // let control messages in between batches
+    await pause(); // control messages and signals between batches
   }
   return { predictions, probabilities, labels };
 }
 
 /** The task's scores of a model on the dev set. */
-export async function scoreTask(model: BertModel, data: TaskData, config: RunConfig): Promise<Scores> {
-  const p = await predict(model, data.dev, config.eval.batchSize);
+export async function scoreTask(model: BertModel, data: TaskData, config: RunConfig, pause: Pause = nextTurn): Promise<Scores> {
+  const p = await predict(model, data.dev, config.eval.batchSize, pause);
   return scorePredictions(config, data.kind, p.predictions, p.labels);
 }

@@ -55,6 +55,8 @@ const LIVE_HEARTBEAT_MS = 30_000;
 
 /** A stop (SIGTERM, Ctrl-C, a stop request) seen during set-up, before the first step. */
 class StoppedInSetup extends Error {}
+/** Thrown between the batches of an evaluation when a stop has come. */
+class StoppedInEvaluation extends Error {}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -110,6 +112,8 @@ export class TrainingSession {
   private lastHeartbeat = Date.now();
   /** Until the first step: a stop ends the session at the next set-up point. */
   private inSetup = true;
+  /** An evaluation a stop cut short, to be made first when the run goes on (kept in the checkpoint). */
+  private evaluationOwed = false;
   /** The id of the run (read from run.json when the session is made: a bad folder fails here). */
   readonly runId: string;
 
@@ -238,6 +242,8 @@ export class TrainingSession {
         step = ckpt.step;
         evalsWithoutBetter = Number(ckpt.extra?.evalsWithoutBetter ?? 0);
         predictionTrained = predictionTrained || Boolean(ckpt.extra?.predictionTrained ?? ckpt.stage > 1);
+        // an evaluation a stop cut short: made before the next step
+        if (ckpt.extra?.evaluationOwed) this.evaluateRequested = true;
         events.log('info', `resumed ${record.id} from its checkpoint at step ${step}`);
       }
       updateRun(this.runDir, (r) => ({ ...r, progress: { ...r.progress, step, totalSteps, epoch: step / perEpoch, stage: core!.stageAt(Math.min(step, totalSteps - 1)) } }));
@@ -277,17 +283,20 @@ export class TrainingSession {
           student: modelToHfArrays(core!.model),
           projections: new Map([...state.projections].map(([n, v]) => [n, { shape: v.shape.slice(), values: new Float32Array(v.dataSync()) }])),
           optimizer: state.optimizer,
-          extra: { schedule: state.schedule ?? null, evalsWithoutBetter, best: best ?? null, predictionTrained, ...(feed!.state() ? { feed: feed!.state() } : {}) },
+          extra: { schedule: state.schedule ?? null, evalsWithoutBetter, best: best ?? null, predictionTrained, ...(this.evaluationOwed ? { evaluationOwed: true } : {}), ...(feed!.state() ? { feed: feed!.state() } : {}) },
         });
         this.metrics({ type: 'checkpoint', step, path: lastCheckpoint });
         events.checkpoint({ runId: record.id, step, path: lastCheckpoint, best: false });
       };
 
-      const evaluate = async (): Promise<boolean> => {
+      // An evaluation before the last step ends at the next batch when a stop comes (it is made first on
+      // resume); the last one is finished: the run ends right after it.
+      const evaluate = async (interruptible = false): Promise<boolean> => {
         const t0 = Date.now();
-        const scores = core instanceof MlmCore ? await scoreMaskedLm(core.model, core.head, core.masking, data.dev, config.eval.batchSize)
-          : core instanceof GeneralCore ? await scoreGeneral(core.distillation, data.dev, config.eval.batchSize)
-          : await scoreTask(core!.model, data, config);
+        const pause = interruptible ? () => this.evaluationPause() : undefined;
+        const scores = core instanceof MlmCore ? await scoreMaskedLm(core.model, core.head, core.masking, data.dev, config.eval.batchSize, pause)
+          : core instanceof GeneralCore ? await scoreGeneral(core.distillation, data.dev, config.eval.batchSize, pause)
+          : await scoreTask(core!.model, data, config, pause);
         const { metrics, score, candidate, isBest } = judgeEvaluation(scores, predictionTrained, best);
         if (isBest) {
           best = { metric: scores.primary, value: score!, step };
@@ -302,6 +311,20 @@ export class TrainingSession {
         events.evaluation(e);
         updateRun(this.runDir, (r) => ({ ...r, best }));
         return isBest;
+      };
+
+      /** An interruptible evaluation; false when a stop ended it (left out, and owed: made first on resume). */
+      const evaluateUnlessStopped = async (): Promise<boolean> => {
+        try {
+          await evaluate(true);
+          this.evaluationOwed = false;
+          return true;
+        } catch (e) {
+          if (!(e instanceof StoppedInEvaluation)) throw e;
+          events.log('info', `a stop came during the evaluation at step ${step}: it is left out, and made first when the run is resumed`);
+          this.evaluationOwed = true;
+          return false;
+        }
       };
 
       const analyze = async () => {
@@ -321,7 +344,7 @@ export class TrainingSession {
         await this.applyControls(core, step);
         if (this.stopRequested) break;
         if (this.evaluateRequested || this.analyzeRequested) {
-          if (this.evaluateRequested) await evaluate();
+          if (this.evaluateRequested && !(await evaluateUnlessStopped())) break;
           if (config.eval.analysis || this.analyzeRequested) await analyze();
           this.evaluateRequested = this.analyzeRequested = false;
         }
@@ -362,7 +385,8 @@ export class TrainingSession {
 
         // evaluate and checkpoint
         if (step % config.eval.everySteps === 0 || step === totalSteps) {
-          await evaluate();
+          if (step < totalSteps && !(await evaluateUnlessStopped())) break;
+          if (step === totalSteps) await evaluate();
           if (config.eval.analysis) await analyze();
           await saveCheckpoint();
           if (config.eval.earlyStoppingPatience > 0 && evalsWithoutBetter >= config.eval.earlyStoppingPatience) {
@@ -426,6 +450,12 @@ export class TrainingSession {
     await nextTurn();
     if (Date.now() - this.lastHeartbeat >= SETUP_HEARTBEAT_MS) this.heartbeat();
     if (this.stopArrived()) throw new StoppedInSetup('stopped during set-up');
+  }
+
+  /** Between the batches of an interruptible evaluation: the signals and messages in, and a stop ends it. */
+  private async evaluationPause(): Promise<void> {
+    await nextTurn();
+    if (this.stopArrived()) throw new StoppedInEvaluation();
   }
 
   /** Whether a stop has come (the other requests are left for whoever reads them next). */

@@ -178,3 +178,30 @@ test('the serving cost is measured after the export and before the run is finish
   assert.equal(stopped.done.status, 'finished', 'the run has everything it trained: finished, its export kept');
   assert.deepEqual(stopped.seen, ['skipped']);
 });
+
+test('a stop during an evaluation ends it at the next batch: the run stops at that step, and the evaluation it owes is made first on resume', async () => {
+  await useBackend('wasm');
+  const dir = tempDir();
+  const files = writeTinyTask(dir, 96, 32);
+  const runs = join(dir, 'runs');
+  // 32 dev examples in batches of 1: the evaluation at step 4 takes 32 batches, and the stop comes before the first
+  const r = createRun(runs, { kind: 'teacher', config: tinyConfig(files, { kind: 'teacher', model: TINY_TEACHER, logEverySteps: 1, eval: { everySteps: 4, batchSize: 1, analysis: false }, optim: { batchSize: 16, epochs: 2 } }) });
+  const runDir = join(runs, r.id);
+  const logs: string[] = [];
+  let session: TrainingSession | undefined = undefined;
+  const events = { ...quiet(), log: (_l: string, m: string) => logs.push(m), progress: (p: { step: number }) => { if (p.step === 4) session!.control({ type: 'stop' }); } };
+  session = new TrainingSession(runDir, { events });
+  const stopped = await session.run();
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(stopped.progress.step, 4);
+  const evalsBefore = readMetrics(join(runDir, 'metrics.jsonl')).filter((m) => m.type === 'eval');
+  assert.equal(evalsBefore.length, 0, 'the evaluation of step 4 was cut short, not finished through 32 batches');
+  assert.ok(logs.some((m) => m.startsWith('a stop came during the evaluation at step 4')), logs.join('\n'));
+
+  const resumed = await new TrainingSession(runDir, { resume: true, events: quiet() }).run();
+  assert.equal(resumed.status, 'finished');
+  const evalSteps = readMetrics(join(runDir, 'metrics.jsonl')).filter((m) => m.type === 'eval').map((m) => m.step);
+  assert.equal(evalSteps[0], 4, 'the owed evaluation first');
+  assert.ok(evalSteps.slice(1).every((s) => s % 4 === 0 || s === resumed.progress.totalSteps) && evalSteps.slice(1)[0] === 8, `then the run goes on: ${evalSteps}`);
+  assert.equal(evalSteps[evalSteps.length - 1], resumed.progress.totalSteps);
+});
