@@ -8,6 +8,7 @@ import type { BertInputs } from '../model/types';
 import { AnalysisAccumulator, type AccumulatorOptions, type AnalysisResult, type CaseExample } from './accumulate';
 import { analyzeBatch, planAnalysis, type AnalysisModels, type AnalysisOptions } from './batchAnalysis';
 import { UserError } from '../errors';
+import { nextTurn, type Pause } from '../util/timeSlices';
 
 export interface AnalysisBatch {
   /** The caller owns these tensors. */
@@ -16,9 +17,10 @@ export interface AnalysisBatch {
   examples?: readonly CaseExample[];
 }
 
-export type AnalyzeOptions = AnalysisOptions & AccumulatorOptions;
-
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+export type AnalyzeOptions = AnalysisOptions & AccumulatorOptions & {
+  /** Between batches (default: one turn of the event loop); a stop it throws ends the analysis. */
+  pause?: Pause;
+};
 
 /** Streams the batches (awaiting between them, so that a trainer can take control messages). */
 export async function analyzeBatches(
@@ -30,7 +32,7 @@ export async function analyzeBatches(
   const accumulator = new AnalysisAccumulator(plan, options);
   for await (const batch of batches) {
     accumulator.add(analyzeBatch(plan, batch.inputs), batch.examples);
-    await nextTick();
+    await (options.pause ?? nextTurn)();
   }
   return accumulator.result();
 }

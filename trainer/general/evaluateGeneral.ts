@@ -39,12 +39,13 @@ export async function scoreGeneral(d: Distillation, dev: TokenizedDataset, batch
 }
 
 /** The layer grids (angular distance and MSE, every student layer against every teacher layer) on the held-out passages. */
-export async function analyzeGeneral(d: Distillation, dev: TokenizedDataset, meta: { runDir: string; step: number; batchSize: number }): Promise<string> {
+export async function analyzeGeneral(d: Distillation, dev: TokenizedDataset, meta: { runDir: string; step: number; batchSize: number; pause?: Pause }): Promise<string> {
   const result = await analyzeDataset({ teacher: d.teacher, lrc: distillationStudent(d) }, dev, {
     batchSize: meta.batchSize,
     vectorize: d.loss.vectorize,
     angularEps: d.loss.angularEps,
     maxCases: 0,
+    pause: meta.pause,
   });
   // The file format names the labels of the models' classifiers; a general run's are unused (and it keeps no cases).
   const c = d.student.config;

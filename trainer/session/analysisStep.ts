@@ -28,6 +28,7 @@ export async function runAnalysisStep(ctx: AnalysisContext): Promise<string | un
     batchSize: ctx.config.eval.batchSize,
     vectorize: d.loss.vectorize,
     angularEps: d.loss.angularEps,
+    pause: ctx.pause,
   });
   return writeAnalysisFile(ctx.runDir, toAnalysisFile(result, { step: ctx.step, stage: ctx.stage, run: role, labelNames: ctx.data.labelNames }));
 }

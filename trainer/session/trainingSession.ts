@@ -21,7 +21,7 @@ import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
 import { LIVE_STATUSES, type RunRecord, type RunStatus } from '../runs/runRecord';
 import { toErrorInfo, UserError } from '../server';
 import { SeededRandom } from '../util/random';
-import { finishInSlices, nextTurn } from '../util/timeSlices';
+import { finishInSlices, nextTurn, type Pause } from '../util/timeSlices';
 import { ControlQueue } from './controlQueue';
 import { scoreTask } from './evaluate';
 import { buildModelsSteps, modelFolderOf, teacherFolderOf } from './models';
@@ -77,6 +77,8 @@ export interface AnalysisContext {
   config: RunConfig;
   data: TaskData;
   core: TrainingCore;
+  /** Between the analysis's batches: a stop it throws ends the analysis. */
+  pause?: Pause;
 }
 
 export interface SessionOptions {
@@ -289,11 +291,10 @@ export class TrainingSession {
         events.checkpoint({ runId: record.id, step, path: lastCheckpoint, best: false });
       };
 
-      // An evaluation before the last step ends at the next batch when a stop comes (it is made first on
-      // resume); the last one is finished: the run ends right after it.
-      const evaluate = async (interruptible = false): Promise<boolean> => {
+      // An evaluation ends at the next batch when a stop comes; it is owed, and made first on resume.
+      const evaluate = async (): Promise<boolean> => {
         const t0 = Date.now();
-        const pause = interruptible ? () => this.evaluationPause() : undefined;
+        const pause = () => this.evaluationPause();
         const scores = core instanceof MlmCore ? await scoreMaskedLm(core.model, core.head, core.masking, data.dev, config.eval.batchSize, pause)
           : core instanceof GeneralCore ? await scoreGeneral(core.distillation, data.dev, config.eval.batchSize, pause)
           : await scoreTask(core!.model, data, config, pause);
@@ -316,7 +317,7 @@ export class TrainingSession {
       /** An interruptible evaluation; false when a stop ended it (left out, and owed: made first on resume). */
       const evaluateUnlessStopped = async (): Promise<boolean> => {
         try {
-          await evaluate(true);
+          await evaluate();
           this.evaluationOwed = false;
           return true;
         } catch (e) {
@@ -327,13 +328,23 @@ export class TrainingSession {
         }
       };
 
-      const analyze = async () => {
-        const file = core instanceof GeneralCore
-          ? await analyzeGeneral(core.distillation, data.dev, { runDir: this.runDir, step, batchSize: config.eval.batchSize })
-          : await runAnalysisStep({ runDir: this.runDir, step, stage: core!.stageAt(Math.max(0, Math.min(step, totalSteps) - 1)), config, data, core: core! });
-        if (!file) return;
+      /** The layer analysis at this step; false when a stop ended it (it is left out: analyses are optional). */
+      const analyze = async (): Promise<boolean> => {
+        const pause = () => this.evaluationPause();
+        let file: string | undefined;
+        try {
+          file = core instanceof GeneralCore
+            ? await analyzeGeneral(core.distillation, data.dev, { runDir: this.runDir, step, batchSize: config.eval.batchSize, pause })
+            : await runAnalysisStep({ runDir: this.runDir, step, stage: core!.stageAt(Math.max(0, Math.min(step, totalSteps) - 1)), config, data, core: core!, pause });
+        } catch (e) {
+          if (!(e instanceof StoppedInEvaluation)) throw e;
+          events.log('info', `a stop came during the analysis at step ${step}: it is left out`);
+          return false;
+        }
+        if (!file) return true;
         this.metrics({ type: 'analysis', step, file });
         events.analysis?.({ runId: record.id, step, file });
+        return true;
       };
 
       // ---- loop --------------------------------------------------------------------------------
@@ -345,7 +356,7 @@ export class TrainingSession {
         if (this.stopRequested) break;
         if (this.evaluateRequested || this.analyzeRequested) {
           if (this.evaluateRequested && !(await evaluateUnlessStopped())) break;
-          if (config.eval.analysis || this.analyzeRequested) await analyze();
+          if ((config.eval.analysis || this.analyzeRequested) && !(await analyze())) break;
           this.evaluateRequested = this.analyzeRequested = false;
         }
 
@@ -385,9 +396,8 @@ export class TrainingSession {
 
         // evaluate and checkpoint
         if (step % config.eval.everySteps === 0 || step === totalSteps) {
-          if (step < totalSteps && !(await evaluateUnlessStopped())) break;
-          if (step === totalSteps) await evaluate();
-          if (config.eval.analysis) await analyze();
+          if (!(await evaluateUnlessStopped())) break;
+          if (config.eval.analysis && !(await analyze())) break;
           await saveCheckpoint();
           if (config.eval.earlyStoppingPatience > 0 && evalsWithoutBetter >= config.eval.earlyStoppingPatience) {
             events.log('info', `early stopping at step ${step}: no better ${best?.metric} in ${evalsWithoutBetter} evaluations`);
@@ -396,6 +406,12 @@ export class TrainingSession {
           }
         }
         await new Promise((r) => setImmediate(r)); // let control messages in
+      }
+
+      // an evaluation owed at the last step (a stop cut it short there, and the run was resumed): made now
+      if (!this.stopRequested && this.evaluateRequested && step >= totalSteps) {
+        this.evaluateRequested = false;
+        await evaluateUnlessStopped();
       }
 
       // ---- end ---------------------------------------------------------------------------------
@@ -452,7 +468,7 @@ export class TrainingSession {
     if (this.stopArrived()) throw new StoppedInSetup('stopped during set-up');
   }
 
-  /** Between the batches of an interruptible evaluation: the signals and messages in, and a stop ends it. */
+  /** Between the batches of an evaluation or analysis: the signals and messages in, and a stop ends it. */
   private async evaluationPause(): Promise<void> {
     await nextTurn();
     if (this.stopArrived()) throw new StoppedInEvaluation();

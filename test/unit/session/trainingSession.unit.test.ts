@@ -205,3 +205,40 @@ test('a stop during an evaluation ends it at the next batch: the run stops at th
   assert.ok(evalSteps.slice(1).every((s) => s % 4 === 0 || s === resumed.progress.totalSteps) && evalSteps.slice(1)[0] === 8, `then the run goes on: ${evalSteps}`);
   assert.equal(evalSteps[evalSteps.length - 1], resumed.progress.totalSteps);
 });
+
+test('a stop during the last evaluation: the run stops at its last step and, resumed, makes that evaluation and finishes', async () => {
+  await useBackend('wasm');
+  const dir = tempDir();
+  const files = writeTinyTask(dir, 32, 32);
+  const runs = join(dir, 'runs');
+  const r = createRun(runs, { kind: 'teacher', config: tinyConfig(files, { kind: 'teacher', model: TINY_TEACHER, logEverySteps: 1, eval: { everySteps: 100, batchSize: 1, analysis: false }, optim: { batchSize: 16, epochs: 2 } }) });
+  const runDir = join(runs, r.id);
+  let session: TrainingSession | undefined = undefined;
+  const events = { ...quiet(), progress: (p: { step: number; totalSteps: number }) => { if (p.step === p.totalSteps) session!.control({ type: 'stop' }); } };
+  session = new TrainingSession(runDir, { events });
+  const stopped = await session.run();
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(stopped.progress.step, stopped.progress.totalSteps);
+  assert.equal(readMetrics(join(runDir, 'metrics.jsonl')).filter((m) => m.type === 'eval').length, 0);
+  assert.ok(!existsSync(join(runDir, 'export')), 'nothing exported before the evaluation that chooses it');
+  const resumed = await new TrainingSession(runDir, { resume: true, events: quiet() }).run();
+  assert.equal(resumed.status, 'finished');
+  assert.deepEqual(readMetrics(join(runDir, 'metrics.jsonl')).filter((m) => m.type === 'eval').map((m) => m.step), [resumed.progress.totalSteps]);
+  assert.ok(existsSync(join(runDir, 'export', 'model.safetensors')));
+});
+
+test('a stop during the layer analysis ends it at the next batch: no analysis file for that step, the run stopped', async () => {
+  await useBackend('wasm');
+  const { files, runs, teacher } = await trainedTeacher(tempDir());
+  const r = createRun(runs, { kind: 'lrc', config: tinyConfig(files, { kind: 'lrc', teacher: { runId: teacher.id }, student: TINY_STUDENT, eval: { everySteps: 4, batchSize: 1, analysis: true }, optim: { batchSize: 16, epochs: 3 } }) });
+  const runDir = join(runs, r.id);
+  const logs: string[] = [];
+  let session: TrainingSession | undefined = undefined;
+  const events = { ...quiet(), log: (_l: string, m: string) => logs.push(m), evaluation: (e: { step: number }) => { if (e.step === 4) session!.control({ type: 'stop' }); } };
+  session = new TrainingSession(runDir, { events });
+  const stopped = await session.run();
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(stopped.progress.step, 4);
+  assert.ok(logs.some((m) => m.startsWith('a stop came during the analysis at step 4')), logs.join('\n'));
+  assert.deepEqual(listAnalysisFiles(runDir), [], 'the analysis of step 4 was cut short');
+});
