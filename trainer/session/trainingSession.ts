@@ -15,7 +15,8 @@ import { disposeBertInputs, toBertInputs, toLabelTensor } from '../data/tensors'
 import { effectiveLoss, effectiveOptim, effectiveStages, parseRunConfig } from '../config/effective';
 import type { RunConfig } from '../config/runConfig';
 import type { BackendReport, ControlRequest, ErrorInfo, Evaluation, Progress } from '../protocol';
-import { appendMetrics, setAsideTornLine, stepsInHistory } from '../runs/metricsLog';
+import { appendMetrics, setAsideTornLine } from '../runs/metricsLog';
+import { lastCheckpointState, stepsWithoutCheckpoint } from '../runs/unresumable';
 import { runPaths } from '../runs/runFolder';
 import { claimRun, readRunRecord, updateRun } from '../runs/runStore';
 import { LIVE_STATUSES, type RunRecord, type RunStatus } from '../runs/runRecord';
@@ -144,22 +145,18 @@ export class TrainingSession {
     const config = parseRunConfig(record.config, `${this.paths.record} (config)`);
     if (record.status === 'finished') throw new UserError(`run ${record.id} has already finished`, 'run');
     const lastCheckpoint = join(this.paths.checkpoints, 'last');
-    const resuming = !!this.options.resume && existsSync(join(lastCheckpoint, 'state.json'));
+    const resuming = !!this.options.resume && existsSync(lastCheckpointState(this.runDir));
     if (!this.options.resume && record.progress.step > 0) {
       throw new UserError(`run ${record.id} has already trained ${record.progress.step} steps: resume it instead of starting it again`, 'run');
     }
-    if (this.options.resume && !resuming) {
-      // A run that has trained but has no checkpoint (it stopped or crashed before its first one, or the
-      // folder lost it) would start again from step 0 in this folder, its new history mixed into the old:
-      // refused, the folder left as it is.
-      const steps = Math.max(record.progress.step, stepsInHistory(this.paths.metrics));
-      if (steps > 0) {
-        throw new UserError(
-          `run ${record.id} has trained ${steps} steps but has no checkpoint to resume from (no ${join(lastCheckpoint, 'state.json')}): ` +
-            `its history is kept as it is; start a new run with the same config: ${newRunCommand(record.kind, join(this.runDir, 'config.json'))}`,
-          'run',
-        );
-      }
+    // trained, with no checkpoint: refused, the folder left as it is (trainer/runs/unresumable.ts)
+    const steps = this.options.resume ? stepsWithoutCheckpoint(this.runDir, record) : 0;
+    if (steps > 0) {
+      throw new UserError(
+        `run ${record.id} has trained ${steps} steps but has no checkpoint to resume from (no ${lastCheckpointState(this.runDir)}): ` +
+          `its history is kept as it is; start a new run with the same config: ${newRunCommand(record.kind, join(this.runDir, 'config.json'))}`,
+        'run',
+      );
     }
     // The checkpoint is read before the run is claimed: one that cannot be read leaves the folder as it was.
     const ckpt = resuming ? readTrainingCheckpoint(lastCheckpoint) : undefined;
@@ -405,7 +402,7 @@ export class TrainingSession {
             break;
           }
         }
-        await new Promise((r) => setImmediate(r)); // let control messages in
+        await nextTurn(); // let control messages in
       }
 
       // an evaluation owed at the last step (a stop cut it short there, and the run was resumed): made now

@@ -4,22 +4,12 @@
 // the whole folder is moved, as it is, to `<runs>/.abandoned/<id>-<time>/` (the same filesystem, so the
 // move is one rename), and the member's folder is made fresh from the sweep record. Nothing is rewritten
 // in place and nothing is lost; the log line names where the attempt went.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPaths } from '../runs/runFolder';
-import { stepsInHistory } from '../runs/metricsLog';
-import type { RunRecord } from '../runs/runRecord';
 import type { SweepMember, SweepRecord } from './sweepRecord';
 import { createMemberRun } from './sweepStore';
 
-export const abandonedDir = (runsDir: string) => join(runsDir, '.abandoned');
-
-/** Steps trained by a run that has no checkpoint to go on from (0: nothing to set aside). */
-export function stepsWithoutCheckpoint(dir: string, record: RunRecord): number {
-  const paths = runPaths(dir);
-  if (existsSync(join(paths.checkpoints, 'last', 'state.json'))) return 0;
-  return Math.max(record.progress.step, stepsInHistory(paths.metrics));
-}
+const abandonedDir = (runsDir: string) => join(runsDir, '.abandoned');
 
 /** Moves the attempt aside and makes the member's folder fresh; returns where the attempt went. */
 export function restartWithoutCheckpoint(sweep: SweepRecord, member: SweepMember, now = new Date()): string {

@@ -11,7 +11,7 @@ import { planSweep } from '../../../trainer/sweep/plan';
 import { readSweepFile } from '../../../trainer/sweep/sweepFile';
 import { createSweep } from '../../../trainer/sweep/sweepStore';
 import { readRun, updateRun } from '../../../trainer/runs/runStore';
-import { stepsWithoutCheckpoint } from '../../../trainer/sweep/restartAttempt';
+import { stepsWithoutCheckpoint } from '../../../trainer/runs/unresumable';
 import { tempDir } from '../helpers/tempDir';
 
 const root = join(__dirname, '..', '..', '..');
