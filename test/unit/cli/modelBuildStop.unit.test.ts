@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tempDir';
-import { heartbeatsDuringSetup, startSetupRun } from './setupRun';
+import { expectStoppedInSetup, heartbeatsDuringSetup, startSetupRun } from './setupRun';
 
 test('SIGTERM while a large model is made: the heartbeat moved on meanwhile, the process ends within seconds, the run is stopped before its training starts', async () => {
   const dir = tempDir('lrc-model-stop-');
@@ -30,13 +30,7 @@ test('SIGTERM while a large model is made: the heartbeat moved on meanwhile, the
     assert.ok(beats.size >= 3, `the heartbeat renewed during set-up: ${[...beats]}\n${run.output()}`);
     assert.doesNotMatch(run.output(), /training examples/, 'still making the model');
 
-    const { code, seconds } = await run.terminate(15_000);
-    assert.equal(code, 130, `exit code after ${seconds} s\n${run.output()}`);
-    assert.ok(seconds < 15, `ended ${seconds} s after SIGTERM`);
-    const ended = run.record()!;
-    assert.equal(ended.status, 'stopped', run.output());
-    assert.equal(ended.owner, undefined);
-    assert.match(run.output(), /stopped during set-up, before step 1: nothing trained in this session/);
+    const seconds = await expectStoppedInSetup(run);
     assert.doesNotMatch(run.output(), /training examples/, 'stopped while the model was made, not after');
     console.log(`heartbeats ${[...beats].join(', ')}; stopped ${seconds.toFixed(2)} s after SIGTERM`);
   } finally {

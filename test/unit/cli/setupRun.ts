@@ -1,5 +1,6 @@
 // A CLI training run watched during its set-up: the child process, its output, its run.json as it is
 // now, and a SIGTERM with the time the process took to end. Used by the tests of a stop during set-up.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +62,19 @@ export function startSetupRun(args: string[], cwd: string): SetupRun {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/** SIGTERM during set-up, and what must follow: exit 130 within 15 s, the run stopped with no owner, the
+ *  log saying nothing was trained. The seconds the process took to end. */
+export async function expectStoppedInSetup(run: SetupRun): Promise<number> {
+  const { code, seconds } = await run.terminate(15_000);
+  assert.equal(code, 130, `exit code after ${seconds} s\n${run.output()}`);
+  assert.ok(seconds < 15, `ended ${seconds} s after SIGTERM`);
+  const ended = run.record()!;
+  assert.equal(ended.status, 'stopped', run.output());
+  assert.equal(ended.owner, undefined);
+  assert.match(run.output(), /stopped during set-up, before step 1: nothing trained in this session/);
+  return seconds;
 }
 
 /** Waits until the run is running and its heartbeat has moved on `beats` - 1 times; fails the test if
