@@ -6,7 +6,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { resolveThreads } from '../../trainer/backend/threadsSetting';
 import { distillationStep } from '../../trainer/train/distillStep';
 import { median } from '../lib/measure';
 import { buildDistillation, disposeBatch, syntheticBatch } from '../lib/models';
@@ -14,7 +13,7 @@ import { OP_CASES, opCaseFlops, tfOp, type OpCase } from '../lib/opCases';
 import { fmt, type Table } from '../lib/report';
 import { DEMO_SHAPES } from '../lib/shapes';
 import type { Suite, SuiteContext } from '../lib/suite';
-import { peerVenv } from './peer';
+import { ourThreads, peerVenv } from './peer';
 
 /** Microseconds per call of each round, after a warm-up. */
 function timeOurs(c: OpCase, rounds: number): number[] {
@@ -64,8 +63,7 @@ export const opsSuite: Suite = {
   async run(ctx) {
     const venv = peerVenv();
     const rounds = ctx.quick ? 3 : 9;
-    const i = process.argv.indexOf('--threads');
-    const threads = resolveThreads(i >= 0 ? process.argv[i + 1] : undefined).threads;
+    const threads = ourThreads();
     const ours = new Map<string, number[]>();
     for (const c of OP_CASES) {
       ctx.log(`ops: ${c.name}, ${rounds} rounds of ${c.calls} calls`);

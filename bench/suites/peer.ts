@@ -51,7 +51,7 @@ export interface PeerOutput {
 export interface PeerPlan { shapes: BenchShapes; ours: { warmup: number; steps: number }; peer: { warmup: number; steps: number } }
 
 /** The threads our run uses: bench/suite.ts's --threads resolved as it resolves it (the suite context has it as text only). */
-function ourThreads(): number {
+export function ourThreads(): number {
   const i = process.argv.indexOf('--threads');
   return resolveThreads(i >= 0 ? process.argv[i + 1] : undefined).threads;
 }
